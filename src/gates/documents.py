@@ -1,0 +1,150 @@
+"""A ``Document`` is one decoded file with its kind; parsed forms are computed once, lazily.
+
+Decoding never loses a file: BOMs (UTF-8, UTF-16) are honoured, invalid UTF-8 is decoded with
+replacement characters and a note, NUL bytes mean binary (skipped with a note).
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from functools import cached_property
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from gates.model import Note
+from gates.sources import SourceFile
+
+if TYPE_CHECKING:
+    from gates.parse.deploy_values import InterpolationScan
+    from gates.parse.yaml import YamlResult
+
+BINARY_SNIFF = 8192
+YAML_SUFFIXES = (".yml", ".yaml")
+_COMPOSE_NAME = re.compile(r"^(docker-)?compose[\w.-]*\.ya?ml$")
+_VALUES_NAME = re.compile(r"^values[\w.-]*\.ya?ml$")
+_TOP_SERVICES = re.compile(r"^services:", re.M)
+_TOP_API_VERSION = re.compile(r"^apiVersion:", re.M)
+_TOP_KIND = re.compile(r"^kind:", re.M)
+_EXTENSION_KINDS = {
+    ".py": "python", ".pyi": "python",
+    ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
+    ".ts": "typescript", ".tsx": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".go": "go", ".java": "java", ".kt": "java", ".rb": "ruby",
+    ".sh": "shell", ".bash": "shell", ".zsh": "shell", ".ksh": "shell",
+    ".md": "markdown", ".markdown": "markdown", ".tf": "hcl", ".hcl": "hcl", ".tfvars": "hcl",
+    ".json": "json", ".toml": "toml",
+}
+
+
+class Document:
+    """One file's text, kind and lazily parsed forms. ``path`` is root-relative POSIX."""
+
+    def __init__(self, path: str, text: str, kind: str,
+                 changed_lines: frozenset[int] | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.kind = kind
+        self.changed_lines = changed_lines
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        for match in re.finditer(r"\r\n|\r|\n", self.text):
+            starts.append(match.end())
+        return starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset; columns count code points."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based ``line``."""
+        return self._line_starts[line - 1]
+
+    @cached_property
+    def yaml(self) -> YamlResult:
+        """Every YAML document in the file, or the parse error (see ``parse/yaml.py``)."""
+        from gates.parse.yaml import load_documents
+
+        return load_documents(self.text)
+
+    @cached_property
+    def interpolations(self) -> InterpolationScan:
+        """``${...}`` expressions where deployment tooling interpolates them, with comments."""
+        from gates.parse.deploy_values import scan
+
+        return scan(self)
+
+
+def load_document(source: SourceFile, max_size: int) -> Document | Note:
+    """Read and decode ``source``, or say why it is not scanned."""
+    if source.size > max_size:
+        return Note("skipped-file", f"larger than {max_size} bytes (max_file_size)", source.path)
+    try:
+        data = source.read()
+    except OSError as exc:
+        return Note("error", f"cannot read: {exc.strerror or exc.__class__.__name__}", source.path)
+    if len(data) > max_size:
+        return Note("skipped-file", f"larger than {max_size} bytes (max_file_size)", source.path)
+    text = decode(data)
+    if text is None:
+        return Note("skipped-file", "binary (contains NUL bytes)", source.path)
+    return Document(source.path, text, detect_kind(source.path, text), source.changed_lines)
+
+
+def decode(data: bytes) -> str | None:
+    """Text of ``data``, or None for binary. Invalid UTF-8 becomes U+FFFD, never an error."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace")
+    if b"\0" in data[:BINARY_SNIFF]:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def detect_kind(path: str, text: str) -> str:
+    """The document kind, from the name first and, for YAML, from the top-level keys."""
+    pure = PurePosixPath(path)
+    name, parts = pure.name, pure.parts[:-1]
+    if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
+        return "env-file"
+    if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".dockerfile"):
+        return "dockerfile"
+    if name.endswith(YAML_SUFFIXES):
+        return _yaml_kind(name, parts, text)
+    kind = _EXTENSION_KINDS.get(pure.suffix.lower())
+    if kind:
+        return kind
+    if text.startswith("#!") and re.match(r"#!.*\b(ba|z|k|da)?sh\b", text):
+        return "shell"
+    return "other"
+
+
+def _yaml_kind(name: str, folders: tuple[str, ...], text: str) -> str:
+    if len(folders) >= 2 and folders[-2] in (".github", ".gitea", ".forgejo") \
+            and folders[-1] == "workflows":
+        return "workflow"
+    if "charts" in folders:
+        return "helm-template" if "templates" in folders[folders.index("charts"):] else "helm-values"
+    if _VALUES_NAME.match(name):
+        return "helm-values"
+    if _COMPOSE_NAME.match(name) or _TOP_SERVICES.search(text):
+        return "compose"
+    if _TOP_API_VERSION.search(text) and _TOP_KIND.search(text):
+        return "k8s"
+    return "yaml"
+
+
+def yaml_kinds() -> tuple[str, ...]:
+    """Kinds whose files are YAML that gates parses (templates are Go templates, not YAML)."""
+    return ("compose", "k8s", "helm-values", "workflow", "yaml")
+
+

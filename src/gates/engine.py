@@ -1,0 +1,255 @@
+"""The engine: route each document to the rules for its kind, turn hits into findings.
+
+Only this module builds ``Finding``s: it stamps rule id and configured severity, fingerprints
+them without line numbers, applies inline ignores and the diff filter, and records every skip
+and error as a ``Note`` so that nothing unchecked looks like a pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from gates import __version__
+from gates.config import Config
+from gates.context import CheckContext
+from gates.documents import Document, load_document
+from gates.errors import GatesError, Skip
+from gates.git import GitRepo
+from gates.ignore import spec
+from gates.model import Finding, Hit, Location, Note, Result, Rule, Severity, Suppression
+from gates.sources import Source, SourceFile
+from gates.suppress import ignore_index
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule as configured for this run, with its check and path filters resolved."""
+
+    rule: Rule
+    ctx: CheckContext
+    check: Callable[..., Iterable[Hit]] | None
+    only: Any  # pathspec of rule.paths (a filter), or None
+    exclude: Any  # pathspec of the config's per-rule excludes, or None
+
+    def wants(self, path: str) -> bool:
+        if self.exclude is not None and self.exclude.match_file(path):
+            return False
+        return self.only is None or bool(self.only.match_file(path))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The rules of one run, grouped the way the engine routes files to them."""
+
+    root: Path
+    config: Config
+    rules: tuple[ActiveRule, ...]
+
+    def for_kind(self, kind: str) -> list[ActiveRule]:
+        return [a for a in self.rules if a.rule.kind != "path" and a.rule.scope == "file"
+                and (not a.rule.kinds or kind in a.rule.kinds)]
+
+    @property
+    def path_rules(self) -> list[ActiveRule]:
+        return [a for a in self.rules if a.rule.kind == "path"]
+
+
+def make_plan(all_rules: Iterable[Rule], config: Config, root: Path, git: GitRepo | None,
+              select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Plan:
+    """Resolve enablement, severity and options; unknown ids and options are user errors."""
+    by_id = _index(all_rules)
+    for rule_id in (*config.rules, *select, *ignore):
+        if rule_id not in by_id:
+            raise GatesError(f"unknown rule id '{rule_id}'", "`gates rules` lists the rule ids")
+    chosen = _choose(by_id, config, set(select), set(ignore))
+    enabled = frozenset(r.id for r in chosen)
+    return Plan(root, config, tuple(_activate(r, config, root, git, enabled) for r in chosen))
+
+
+def _index(rules: Iterable[Rule]) -> dict[str, Rule]:
+    by_id: dict[str, Rule] = {}
+    for rule in rules:
+        for name in (rule.id, *rule.aliases):
+            if name in by_id:
+                raise GatesError(f"rule id '{name}' is defined twice ({rule.origin})",
+                                 "rename the repo rule: built-in ids are reserved")
+            by_id[name] = rule
+    return by_id
+
+
+def _choose(by_id: dict[str, Rule], config: Config, select: set[str], ignore: set[str]) -> list[Rule]:
+    unique = {rule.id: rule for rule in by_id.values()}
+    select_ids = {by_id[s].id for s in select}
+    ignore_ids = {by_id[i].id for i in ignore}
+    chosen = []
+    for rule_id, rule in sorted(unique.items()):
+        settings = config.rules.get(rule_id)
+        enabled = settings.enabled is not False if settings else True
+        if select_ids:
+            enabled = rule_id in select_ids
+        if enabled and rule_id not in ignore_ids:
+            chosen.append(rule)
+    return chosen
+
+
+def _activate(rule: Rule, config: Config, root: Path, git: GitRepo | None,
+              enabled: frozenset[str]) -> ActiveRule:
+    from gates.checks import load_check
+    from gates.checks.user_rules import pattern_check
+
+    settings = config.rules.get(rule.id)
+    options = dict(rule.options)
+    if settings:
+        unknown = sorted(set(settings.options) - set(rule.options))
+        if unknown:
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise GatesError(f"rule {rule.id}: unknown option(s) {', '.join(unknown)}",
+                             f"options of {rule.id}: {known}")
+        options.update(settings.options)
+        if settings.severity:
+            rule = dataclasses.replace(rule, severity=settings.severity)
+    ctx = CheckContext(rule, options, config, root, git, enabled)
+    check = {"check": lambda: load_check(rule.id), "pattern": lambda: pattern_check,
+             "path": lambda: None}[rule.kind]()
+    only = spec(rule.paths) if rule.paths else None
+    exclude = spec(settings.exclude) if settings and settings.exclude else None
+    return ActiveRule(rule, ctx, check, only, exclude)
+
+
+def run(source: Source, plan: Plan) -> Result:
+    """Scan every file of ``source`` with ``plan``; never raises for a check's failure."""
+    started = time.perf_counter()
+    state = _RunState()
+    for item in source.files():
+        if isinstance(item, Note):
+            state.notes.append(item)
+            continue
+        _scan_file(item, plan, state)
+    findings = tuple(sorted(state.findings, key=lambda f: f.sort_key))
+    suppressed = tuple(sorted(state.suppressed, key=lambda f: f.sort_key))
+    return Result(
+        root=str(plan.root), rules=tuple(a.rule for a in plan.rules), findings=findings,
+        suppressed=suppressed, notes=tuple(state.notes), files_scanned=state.files,
+        duration_s=time.perf_counter() - started, tool_version=__version__,
+        crashed=state.crashed,
+    )
+
+
+@dataclass
+class _RunState:
+    """What one run accumulates; local to ``run`` (no module-level state)."""
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    suppressed: list[Finding] = dataclasses.field(default_factory=list)
+    notes: list[Note] = dataclasses.field(default_factory=list)
+    skipped_rules: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+    files: int = 0
+    crashed: bool = False
+
+
+def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
+    hits: list[tuple[ActiveRule, Hit]] = [
+        (active, _path_hit(active.rule)) for active in plan.path_rules if active.wants(item.path)
+    ]
+    loaded = load_document(item, plan.config.max_file_size)
+    if isinstance(loaded, Note):
+        state.notes.append(loaded)
+        _record(hits, item.path, None, state)
+        return
+    state.files += 1
+    for active in plan.for_kind(loaded.kind):
+        if active.wants(loaded.path):
+            hits.extend((active, hit) for hit in _call(active, loaded, state))
+    _record(hits, loaded.path, loaded, state)
+
+
+def _path_hit(rule: Rule) -> Hit:
+    from gates.checks.user_rules import path_hit
+
+    return path_hit(rule)
+
+
+def _call(active: ActiveRule, doc: Document, state: _RunState) -> list[Hit]:
+    """Run one check on one document; a Skip or a crash becomes a Note, never a pass."""
+    assert active.check is not None
+    rule_id = active.rule.id
+    try:
+        return list(active.check(doc, active.ctx))
+    except Skip as skip:
+        if (rule_id, skip.reason) not in state.skipped_rules:
+            state.skipped_rules.add((rule_id, skip.reason))
+            state.notes.append(Note("skipped-rule", skip.reason, None, rule_id))
+    except GatesError:
+        raise
+    except Exception as exc:  # a bug in a check: report it (exit 3) without its message
+        state.crashed = True
+        state.notes.append(Note("error", f"internal error in rule {rule_id}: "
+                                f"{_where(exc)} (please report this bug)", doc.path, rule_id))
+    return []
+
+
+def _where(exc: BaseException) -> str:
+    """Exception type and innermost frame: the message may quote file content (a secret)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno}"
+
+
+def _record(hits: list[tuple[ActiveRule, Hit]], path: str, doc: Document | None,
+            state: _RunState) -> None:
+    if not hits:
+        return
+    covered = ignore_index(doc.lines) if doc is not None and "gates:" in doc.text else {}
+    changed = doc.changed_lines if doc is not None else None
+    seen: Counter[tuple[str, str]] = Counter()
+    for active, hit in sorted(hits, key=lambda pair: (pair[1].line, pair[1].col)):
+        if changed is not None and hit.line not in changed:
+            continue
+        finding = _finding(active.rule, hit, hit.path or path, seen)
+        suppression = _suppression(active.rule, hit.line, covered)
+        if suppression:
+            state.suppressed.append(dataclasses.replace(finding, suppression=suppression))
+        else:
+            state.findings.append(finding)
+
+
+def _finding(rule: Rule, hit: Hit, path: str, seen: Counter[tuple[str, str]]) -> Finding:
+    evidence = hit.evidence or hit.message
+    if hit.secret is not None:
+        evidence += "\0" + hashlib.sha256(hit.secret.encode("utf-8", "replace")).hexdigest()
+    seen[(rule.id, evidence)] += 1
+    digest = hashlib.sha256("\0".join(
+        (rule.id, path, evidence, str(seen[(rule.id, evidence)]))).encode("utf-8", "replace"))
+    return Finding(
+        rule_id=rule.id, severity=rule.severity,
+        location=Location(path, hit.line, hit.col, hit.end_line, hit.end_col),
+        message=hit.message, fix=hit.fix or rule.fix, fingerprint=digest.hexdigest()[:32],
+    )
+
+
+def _suppression(rule: Rule, line: int, covered: dict[int, Any]) -> Suppression | None:
+    names = {rule.id, *rule.aliases}
+    for found in covered.get(line, ()):
+        if found.rule_ids & names:
+            return Suppression("inline", found.reason)
+    return None
+
+
+def exit_code(result: Result, fail_on: Severity) -> int:
+    """The exit-code contract: 3 a bug, 2 an untrustworthy run, 1 findings, 0 clean."""
+    if result.crashed:
+        return 3
+    if result.errors:
+        return 2
+    if any(f.severity.rank >= fail_on.rank for f in result.findings):
+        return 1
+    return 0

@@ -1,0 +1,73 @@
+"""Fast gitignore matching for the walker, with pathspec.
+
+Git's own matcher (pygit2 ``path_is_ignored``) is exact but costs a C call per path; the walker
+asks about every file and folder, so it uses pathspec over the ``.gitignore`` files it meets,
+pruning ignored folders early. Rules that care about one file ask git itself (``git.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+# Never worth scanning: version control, dependencies, build output, virtualenvs, caches.
+DEFAULT_EXCLUDES = (
+    ".git/", ".hg/", ".svn/", "node_modules/", "vendor/", "dist/", "build/", ".venv/", "venv/",
+    "__pycache__/", ".tox/", ".nox/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/",
+)
+
+
+def spec(lines: list[str] | tuple[str, ...]) -> Any:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+class IgnoreMatcher:
+    """Answers "is this root-relative path ignored?" from .gitignore files at and above it.
+
+    ``top`` is the folder whose .gitignore files count (the git top, or the root outside git);
+    ``root`` is the scan root inside it. ``.git/info/exclude`` is read too.
+    """
+
+    def __init__(self, top: Path, root: Path) -> None:
+        self.top = top
+        self.root = root
+        self._specs: dict[Path, Any] = {}
+        info_exclude = top / ".git" / "info" / "exclude"
+        self._top_extra = spec(_lines(info_exclude)) if info_exclude.is_file() else None
+
+    def _spec_for(self, folder: Path) -> Any:
+        if folder not in self._specs:
+            gitignore = folder / ".gitignore"
+            lines = _lines(gitignore) if gitignore.is_file() else []
+            self._specs[folder] = spec(lines) if lines else None
+        return self._specs[folder]
+
+    def is_ignored(self, rel: str, is_dir: bool) -> bool:
+        """Deeper .gitignore files override shallower ones; the last matching line wins."""
+        absolute = self.root / rel
+        target = absolute.relative_to(self.top).as_posix() + ("/" if is_dir else "")
+        verdict: bool | None = None
+        if self._top_extra is not None:
+            verdict = _verdict(self._top_extra, target, verdict)
+        parts = target.rstrip("/").split("/")
+        folder = self.top
+        for depth in range(len(parts)):
+            current = self._spec_for(folder)
+            if current is not None:
+                verdict = _verdict(current, "/".join(parts[depth:]) + ("/" if is_dir else ""), verdict)
+            folder = folder / parts[depth]
+        return bool(verdict)
+
+
+def _verdict(current: Any, relative: str, verdict: bool | None) -> bool | None:
+    include = current.check_file(relative).include
+    return verdict if include is None else include
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []

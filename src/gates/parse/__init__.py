@@ -1,0 +1,1 @@
+"""Parsers that turn file text into located facts."""

@@ -1,0 +1,128 @@
+"""Sources yield the files a run looks at. ``WorkTree`` walks folders on disk.
+
+Each file comes as a ``SourceFile`` (a root-relative POSIX path plus a way to read its bytes);
+what is not scanned comes as a ``Note`` so that reporters can say so. The staged-index and
+git-diff sources plug in here with the same shape.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Protocol
+
+from gates.errors import GatesError
+from gates.git import GitRepo
+from gates.ignore import DEFAULT_EXCLUDES, IgnoreMatcher, spec
+from gates.model import Note
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to scan. ``changed_lines`` None means the whole file is in scope."""
+
+    path: str
+    size: int
+    read: Callable[[], bytes]
+    changed_lines: frozenset[int] | None = None
+
+
+class Source(Protocol):
+    def files(self) -> Iterator[SourceFile | Note]: ...
+
+
+class WorkTree:
+    """Files under ``paths`` (folders or files inside ``root``), gitignore-aware.
+
+    Never follows a symlink (a link's target is scanned where it lives, if it is in the repo);
+    skips special files, config excludes and the default excludes; adds back files that git
+    tracks even though a .gitignore matches them (they are committed, so they count).
+    """
+
+    def __init__(self, root: Path, paths: list[Path], excludes: tuple[str, ...],
+                 git: GitRepo | None) -> None:
+        self.root = root
+        self.paths = paths
+        self.git = git
+        self._ignored = IgnoreMatcher(git.top if git else root, root)
+        self._excluded = spec(list(DEFAULT_EXCLUDES) + list(excludes))
+
+    def files(self) -> Iterator[SourceFile | Note]:
+        seen: set[str] = set()
+        for start in self.paths:
+            rel = self._relative(start)
+            if start.is_dir() and not start.is_symlink():
+                yield from self._walk(start, rel, seen)
+            else:
+                yield from self._one(start, rel, seen, explicit=True)
+        yield from self._tracked_but_ignored(seen)
+
+    def _relative(self, path: Path) -> str:
+        try:
+            rel = path.absolute().relative_to(self.root).as_posix()
+        except ValueError:
+            raise GatesError(f"{path} is outside the project root {self.root}",
+                             "run gates from inside the repository, or pass paths inside it") from None
+        return "" if rel == "." else rel
+
+    def _walk(self, folder: Path, rel: str, seen: set[str]) -> Iterator[SourceFile | Note]:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield Note("error", f"cannot list folder: {exc.strerror or exc}", rel or ".")
+            return
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                yield Note("error", f"cannot stat: {exc.strerror or exc}", child)
+                continue
+            if self._skip(child, is_dir):
+                continue
+            if is_dir:
+                yield from self._walk(Path(entry.path), child, seen)
+            else:
+                yield from self._one(Path(entry.path), child, seen, explicit=False)
+
+    def _skip(self, rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        return bool(self._excluded.match_file(probe)) or self._ignored.is_ignored(rel, is_dir)
+
+    def _one(self, path: Path, rel: str, seen: set[str], explicit: bool) -> Iterator[SourceFile | Note]:
+        if rel in seen:
+            return
+        if explicit and self._excluded.match_file(rel):
+            return
+        seen.add(rel)
+        try:
+            info = path.lstat()
+        except OSError as exc:
+            yield Note("error", f"cannot stat: {exc.strerror or exc}", rel)
+            return
+        if stat.S_ISLNK(info.st_mode):
+            yield Note("skipped-file", "symlink (not followed)", rel)
+        elif not stat.S_ISREG(info.st_mode):
+            yield Note("skipped-file", "not a regular file", rel)
+        else:
+            yield SourceFile(rel, info.st_size, _reader(path))
+
+    def _tracked_but_ignored(self, seen: set[str]) -> Iterator[SourceFile | Note]:
+        """Committed files under an ignore rule are still committed: scan them too."""
+        if self.git is None:
+            return
+        scopes = [self._relative(p) for p in self.paths]
+        for rel in sorted(self.git.tracked - seen):
+            in_scope = any(not s or rel == s or rel.startswith(s + "/") for s in scopes)
+            if in_scope and not self._excluded.match_file(rel) and (self.root / rel).exists():
+                yield from self._one(self.root / rel, rel, seen, explicit=False)
+
+
+def _reader(path: Path) -> Callable[[], bytes]:
+    def read() -> bytes:
+        with open(path, "rb") as handle:
+            return handle.read()
+
+    return read
