@@ -64,7 +64,7 @@ CASES: list[tuple[str, list[Row], list[tuple[int, str]]]] = [
     ("${#}", [], [(0, "invalid variable name")]),
     ("${X }", [], [(0, "unexpected ' '")]),
     ("${X.y}", [], [(0, "unexpected '.'")]),
-    ("${A:-x", [], [(0, "unterminated ${A:-x")]),
+    ("${A:-x", [], [(0, "unterminated ${A:-…")]),
     ("${", [], [(0, "unterminated")]),
     ("a ${A:-x $B ${C}", [], [(2, "unterminated")]),  # scanning stops at an unclosed "${"
     ("${A:=x} $B", [("B", None, "", 8, 10)], [(0, "':='")]),  # continues after a closed error
@@ -141,7 +141,7 @@ def test_error_spans() -> None:
 def test_error_message_says_how_to_fix() -> None:
     _, (error,) = parse("${A:=x}")
     assert error.message == (
-        "unsupported operator ':=' in ${A:=x}; compose supports :- - :? ? :+ +"
+        "unsupported operator ':=' in ${A:=…}; compose supports :- - :? ? :+ +"
     )
 
 
@@ -315,3 +315,12 @@ def test_generated_expressions_parse_back_to_the_same_structure(parts: list[str 
     exprs, errors = parse(text)
     assert errors == ()
     assert [_shape(e) for e in exprs] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["${DB_PASSWORD:=hunter2-secret}", "${TOKEN/hunter2-secret/x}", "${TOKEN:-hunter2-secret"]
+)
+def test_error_message_never_echoes_the_argument(text: str) -> None:
+    """A bad expression's argument is usually a default value, which may be a secret."""
+    _, (error,) = parse(text)
+    assert "hunter2" not in error.message

@@ -24,8 +24,6 @@ _SUPPORTED = ":- - :? ? :+ +"
 _NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 # The tokens that matter for pairing braces; ``$$`` is listed so that it is consumed whole.
 _BRACE_TOKEN = re.compile(r"\$[${]|\}")
-_LINE_BREAK = re.compile(r"[\r\n]")
-_SNIPPET_MAX = 40
 
 
 @dataclass(frozen=True)
@@ -212,6 +210,9 @@ def _finish(text: str, owner: _Header, children: list[Expr]) -> Expr:
     return Expr(owner.name, owner.op, arg, owner.start, owner.close + 1, True, tuple(children))
 
 
+_HEAD = re.compile(r"\$\{#?[_A-Za-z0-9]{0,36}(?:[:=#%^,/?+-]{1,2})?")
+
+
 def _bad_name(text: str, at: int, close: int) -> InterpolationError:
     """Error for ``${}``, ``${#X}`` and names that do not start with a letter or ``_``."""
     snippet = _snippet(text, at, close + 1)
@@ -243,13 +244,14 @@ def _bad_operator(text: str, at: int, after: int, close: int) -> InterpolationEr
 
 
 def _snippet(text: str, start: int, end: int) -> str:
-    """The expression as written, cut to 40 characters and its first line.
+    """The expression's head as written (``${NAME:=…}``): name and operator, never the argument.
 
-    Enough to find the expression, too short to echo a long (possibly secret) default.
+    The argument of a bad expression is usually a default value, and a default may be a secret.
     """
-    stop = min(end, start + _SNIPPET_MAX)
-    line_break = _LINE_BREAK.search(text, start, stop)
-    if line_break is None and stop == end:
-        return text[start:end]
-    cut = min(start + _SNIPPET_MAX - 1, line_break.start() if line_break else stop)
-    return text[start:cut] + "…"
+    head = _HEAD.match(text, start, end)
+    shown = head.group() if head else text[start:start + 2]
+    rest = text[start + len(shown):end]
+    if not rest or rest == "}":
+        return shown + rest
+    closed = text[end - 1:end] == "}"
+    return shown + ("…}" if closed else "…")

@@ -90,4 +90,7 @@ def _error_from(exc: Exception) -> YamlError:
     message = _VALUE_ECHO.sub("", message)  # ruamel quotes values; a value may be a secret
     if mark is None:
         return YamlError(1, 1, message)
+    opened = getattr(exc, "context_mark", None)
+    if opened is not None and (opened.line, opened.column) != (mark.line, mark.column):
+        message += f" (the construct started at line {opened.line + 1}, column {opened.column + 1})"
     return YamlError(mark.line + 1, mark.column + 1, message)
