@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import located, scan
+from gates_testing import located, scan
 from gates import checks
 from gates.cli import main
 from gates.errors import Skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, located, materialise, scan
+from gates_testing import FIXTURES, located, materialise, scan
 from gates.cli import main
 
 EXAMPLE = FIXTURES / "repos" / "example"
@@ -63,7 +63,7 @@ def test_cleaned_example_exits_0(tmp_path: Path) -> None:
     (repo / "config" / "app.env").write_text("CACHE_TTL=${CACHE_TTL:?required}\n")
     (repo / "deploy" / ".env").unlink()
     (repo / ".gitignore").write_text(".env\n")
-    from conftest import git
+    from gates_testing import git
 
     git(repo, "rm", "-q", "--cached", ".env", "deploy/.env")
     assert located(scan(repo)) == []

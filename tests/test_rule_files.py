@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, located, materialise, scan
+from gates_testing import FIXTURES, located, materialise, scan
 from gates.checks import CHECKS
 from gates.rules import builtin_rules, builtin_rules_dir, rule_schema
 from gates.yamlio import load_yaml, plain

@@ -23,6 +23,7 @@ from gates.documents import Document, load_document
 from gates.errors import GatesError, Skip
 from gates.git import GitRepo
 from gates.ignore import spec
+from gates.repo import RepoView
 from gates.model import Finding, Hit, Location, Note, Result, Rule, Severity, Suppression
 from gates.sources import Source, SourceFile
 from gates.suppress import ignore_index
@@ -59,6 +60,10 @@ class Plan:
     @property
     def path_rules(self) -> list[ActiveRule]:
         return [a for a in self.rules if a.rule.kind == "path"]
+
+    @property
+    def repo_rules(self) -> list[ActiveRule]:
+        return [a for a in self.rules if a.rule.scope == "repo" and a.rule.kind == "check"]
 
 
 def make_plan(all_rules: Iterable[Rule], config: Config, root: Path, git: GitRepo | None,
@@ -126,12 +131,14 @@ def _activate(rule: Rule, config: Config, root: Path, git: GitRepo | None,
 def run(source: Source, plan: Plan) -> Result:
     """Scan every file of ``source`` with ``plan``; never raises for a check's failure."""
     started = time.perf_counter()
-    state = _RunState()
+    state = _RunState(view=RepoView(plan.config.max_file_size))
     for item in source.files():
         if isinstance(item, Note):
             state.notes.append(item)
             continue
         _scan_file(item, plan, state)
+    for active in plan.repo_rules:
+        _scan_repo(active, state)
     findings = tuple(sorted(state.findings, key=lambda f: f.sort_key))
     suppressed = tuple(sorted(state.suppressed, key=lambda f: f.sort_key))
     return Result(
@@ -146,6 +153,7 @@ def run(source: Source, plan: Plan) -> Result:
 class _RunState:
     """What one run accumulates; local to ``run`` (no module-level state)."""
 
+    view: RepoView
     findings: list[Finding] = dataclasses.field(default_factory=list)
     suppressed: list[Finding] = dataclasses.field(default_factory=list)
     notes: list[Note] = dataclasses.field(default_factory=list)
@@ -161,9 +169,11 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
     loaded = load_document(item, plan.config.max_file_size)
     if isinstance(loaded, Note):
         state.notes.append(loaded)
+        state.view.add(item, None)
         _record(hits, item.path, None, state)
         return
     state.files += 1
+    state.view.add(item, loaded.kind)
     for active in plan.for_kind(loaded.kind):
         if active.wants(loaded.path):
             hits.extend((active, hit) for hit in _call(active, loaded, state))
@@ -176,12 +186,26 @@ def _path_hit(rule: Rule) -> Hit:
     return path_hit(rule)
 
 
-def _call(active: ActiveRule, doc: Document, state: _RunState) -> list[Hit]:
-    """Run one check on one document; a Skip or a crash becomes a Note, never a pass."""
+def _scan_repo(active: ActiveRule, state: _RunState) -> None:
+    """Run a repo-scope check once; its hits name their own paths."""
+    by_path: dict[str, list[tuple[ActiveRule, Hit]]] = {}
+    for hit in _call(active, state.view, state, where=None):
+        if hit.path is None:
+            raise AssertionError(f"repo-scope rule {active.rule.id} returned a hit without a path")
+        if active.wants(hit.path):
+            by_path.setdefault(hit.path, []).append((active, hit))
+    for path, hits in sorted(by_path.items()):
+        _record(hits, path, state.view.document(path), state)
+
+
+def _call(active: ActiveRule, subject: Any, state: _RunState,
+          where: str | None = "") -> list[Hit]:
+    """Run one check on a document (or the repo view); a Skip or crash becomes a Note."""
     assert active.check is not None
     rule_id = active.rule.id
+    path = subject.path if where == "" else where
     try:
-        return list(active.check(doc, active.ctx))
+        return list(active.check(subject, active.ctx))
     except Skip as skip:
         if (rule_id, skip.reason) not in state.skipped_rules:
             state.skipped_rules.add((rule_id, skip.reason))
@@ -191,7 +215,7 @@ def _call(active: ActiveRule, doc: Document, state: _RunState) -> list[Hit]:
     except Exception as exc:  # a bug in a check: report it (exit 3) without its message
         state.crashed = True
         state.notes.append(Note("error", f"internal error in rule {rule_id}: "
-                                f"{_where(exc)} (please report this bug)", doc.path, rule_id))
+                                f"{_where(exc)} (please report this bug)", path, rule_id))
     return []
 
 

@@ -27,7 +27,7 @@ def untagged_default(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
         else:
             message = f"{shown} is tagged `# safe-default:` but the tag gives no reason"
         yield _hit(located, message, f"{name}{located.expr.op}",
-                   f"require it with ${{{name}:?{name} is required}}, or keep a real "
+                   f"Require it with ${{{name}:?{name} is required}}, or keep a real "
                    "convenience default and say why: `# safe-default: <reason>`")
 
 
@@ -40,7 +40,7 @@ def secret_default(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
         yield _hit(located, f"{_shown(located)}: {name} is a secret and a secret never has a "
                    "fallback (the default ships to every environment that forgets it)",
                    f"{name}{located.expr.op}",
-                   f"use ${{{name}:?{name} is required}} and deliver it from the secret store")
+                   f"Use ${{{name}:?{name} is required}} and deliver it from the secret store")
 
 
 def _shown(located: LocatedExpr) -> str:

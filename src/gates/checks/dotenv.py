@@ -47,18 +47,23 @@ def _compose_env_files(doc: Document, allowed: list[str]) -> Iterator[Hit]:
 
 
 def _env_file_entries(service: Any, name: str, allowed: list[str]) -> Iterator[Hit]:
-    value = service["env_file"]
+    value: Any = service["env_file"]
     items = value if isinstance(value, list) else [value]
     for index, item in enumerate(items):
         target = item.get("path") if isinstance(item, dict) else item
         if not isinstance(target, str) or not is_dotenv(target, allowed):
             continue
-        if isinstance(value, list):
-            line, col = value.lc.item(index)
-        else:
-            line, col = service.lc.value("env_file")
+        line, col = _position(value, index) if isinstance(value, list) else \
+            _position(service, "env_file", value=True)
         yield Hit(line + 1, col + 1, f"service {name} loads {target} with env_file: in a "
                   "production deploy path", evidence=f"env_file:{name}:{target}")
+
+
+def _position(node: Any, key: Any, value: bool = False) -> tuple[int, int]:
+    """0-based (line, col) that ruamel recorded for a list item or a mapping value."""
+    lc = node.lc
+    line, col = lc.value(key) if value else lc.item(key)
+    return int(line), int(col)
 
 
 def _env_file_flags(doc: Document, allowed: list[str]) -> Iterator[Hit]:
@@ -85,7 +90,7 @@ def dotenv_not_ignored(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
     elif ctx.git.is_tracked(doc.path):
         yield Hit(1, 1, f"{name} is committed to git: local env files hold local secrets and "
                   "settings", evidence="tracked",
-                  fix=f"git rm --cached {doc.path}, add it to .gitignore, and rotate any "
+                  fix=f"Run `git rm --cached {doc.path}`, add it to .gitignore, and rotate any "
                   "secret it held")
     elif not ctx.git.is_ignored(doc.path):
         yield Hit(1, 1, f"{name} is not covered by .gitignore: one `git add .` commits it",

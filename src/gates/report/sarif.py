@@ -125,7 +125,7 @@ def _link(reference: str) -> str:
 
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
-    text = f"{finding.message} Fix: {finding.fix}" if finding.fix else finding.message
+    text = f"{finding.message.rstrip('.')}. Fix: {finding.fix}" if finding.fix else finding.message
     result: dict[str, Any] = {"ruleId": finding.rule_id}
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
