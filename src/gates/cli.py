@@ -67,7 +67,32 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
     result = run(source, plan)
     threshold = Severity(fail_on) if fail_on else project.config.fail_on
     _write_reports(result, targets, no_color, verbose, show_suppressed, quiet)
+    _warn_incomplete(result)
     raise SystemExit(exit_code(result, threshold))
+
+
+def _warn_incomplete(result: Any) -> None:
+    """Say on stderr why a run exits 2 or 3, whatever format went to stdout or a file.
+
+    With ``--format json`` or ``sarif=FILE`` the reason is buried in a document nobody reads on
+    a failing CI step; stderr is where the log reader looks. Crashes name the rule (the note
+    carries only the exception type and frame, never its message, which could quote a secret);
+    unreadable paths are counted, not listed: the report lists them, escaped for a terminal.
+    """
+    from gates.report import printable
+
+    crashed: dict[str, str] = {}
+    unreadable = 0
+    for note in result.errors:
+        if note.rule_id is not None and result.crashed:
+            crashed.setdefault(note.rule_id, note.message)
+        else:
+            unreadable += 1
+    for _rule_id, message in sorted(crashed.items()):
+        _err(f"error: {printable(message)}")  # "internal error in rule <id>: <type> at <frame>"
+    if unreadable:
+        _err(f"error: {unreadable} path(s) could not be read, so the run is incomplete; "
+             "the report lists them")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -78,9 +103,11 @@ def _parse_formats(formats: tuple[str, ...], output: Path | None) -> list[tuple[
     """[(format, file or None for stdout)]; at most one format may go to stdout."""
     targets: list[tuple[str, Path | None]] = []
     for entry in formats or ("text",):
-        name, _, file = entry.partition("=")
+        name, equals, file = entry.partition("=")
         if name not in FORMATS:
             raise click.UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
+        if equals and not file:
+            raise click.UsageError(f"--format {entry}: give a file name after '=', or drop the '='")
         targets.append((name, Path(file) if file else None))
     if output is not None:
         if len(targets) != 1 or targets[0][1] is not None:
@@ -180,8 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from gates.errors import GatesError
 
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="gates",
-                 standalone_mode=False)
+        # Without standalone mode click *returns* the code of ``ctx.exit(n)`` instead of raising.
+        returned = cli.main(args=list(argv) if argv is not None else None, prog_name="gates",
+                            standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0
     except click.exceptions.Abort:
@@ -204,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("GATES_DEBUG"):
             raise
         return 3
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 def _err(message: str, stream: IO[str] | None = None) -> None:

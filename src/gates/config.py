@@ -7,9 +7,10 @@ With no config file nothing is validated, so a plain run never pays for jsonsche
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from gates.errors import GatesError
 from gates.model import Severity
@@ -55,9 +56,33 @@ def find_config(root: Path) -> Path | None:
         if (root / name).is_file():
             return root / name
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file() and "[tool.gates]" in _read(pyproject):
+    if pyproject.is_file() and _configures_gates(pyproject):
         return pyproject
     return None
+
+
+# ``[tool.gates]``, ``[tool.gates.rules]``, ``[tool."gates"]``, ``tool.gates.fail_on = ...``
+_MENTIONS_GATES = re.compile(r"""^\s*\[?\s*["']?tool["']?\s*\.\s*["']?gates\b""", re.MULTILINE)
+
+
+def _configures_gates(pyproject: Path) -> bool:
+    """True when pyproject.toml has a ``tool.gates`` table, in whichever TOML spelling.
+
+    A substring test for ``[tool.gates]`` misses ``[tool.gates.rules]`` alone, dotted keys and
+    inline tables, and a config that is silently not read is a run with the wrong rules. A
+    pyproject that does not parse is an error only when it visibly mentions ``tool.gates``.
+    """
+    text = _read(pyproject)
+    if "gates" not in text:
+        return False
+    try:
+        data = _parse_toml(text, pyproject)
+    except GatesError:
+        if _MENTIONS_GATES.search(text):
+            raise
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "gates" in tool
 
 
 def load_config(path: Path | None) -> Config:
@@ -68,13 +93,14 @@ def load_config(path: Path | None) -> Config:
         raise GatesError(f"config file not found: {path}", "pass an existing file to --config")
     text = _read(path)
     if path.suffix == ".toml":
-        data, source = _toml_section(text, path), None
+        data = _toml_section(text, path)
+        _validate(data, None, path, lambda where: _toml_line(text, ("tool", "gates", *where)))
     else:
         from gates.yamlio import load_yaml, plain
 
         source = load_yaml(text, str(path))
-        data = plain(source) if source is not None else {}
-    _validate(data, source, path)
+        data = plain(source, str(path)) if source is not None else {}
+        _validate(data, source, path)
     return _build(data, path)
 
 
@@ -85,26 +111,76 @@ def _read(path: Path) -> str:
         raise GatesError(f"cannot read {path}: {exc.__class__.__name__}") from None
 
 
-def _toml_section(text: str, path: Path) -> Any:
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        return tomllib.loads(text).get("tool", {}).get("gates", {})
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise GatesError(f"{path}: {exc}", "fix the TOML syntax") from None
+        # tomllib says "... (at line 3, column 7)"; lead with file:line:col like YAML errors do.
+        message = str(exc)
+        at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        where = f"{path}:{at.group(1)}:{at.group(2)}" if at else str(path)
+        problem = message[:at.start()] if at else message
+        raise GatesError(f"{where}: {problem}", "fix the TOML syntax at that place") from None
 
 
-def _validate(data: Any, source: Any, path: Path) -> None:
+def _toml_section(text: str, path: Path) -> Any:
+    """The ``tool.gates`` value (a table unless the file is wrong; the schema then says so)."""
+    tool = _parse_toml(text, path).get("tool", {})
+    return tool.get("gates", {}) if isinstance(tool, dict) else {}
+
+
+_TOML_NAME = r"""(?:"[^"]*"|'[^']*'|[\w-]+)"""  # a bare or quoted key
+_TOML_HEADER = re.compile(r"^\s*\[\[?([^\[\]]+)\]\]?\s*(?:#.*)?$")
+_TOML_KEY = re.compile(rf"^\s*({_TOML_NAME}(?:\s*\.\s*{_TOML_NAME})*)\s*=")
+_TOML_PART = re.compile(r""""([^"]*)"|'([^']*)'|([\w-]+)""")
+
+
+def _toml_line(text: str, where: tuple[Any, ...]) -> int | None:
+    """Best-effort 1-based line of the key at ``where`` (tomllib keeps no positions).
+
+    Tables and keys are matched by their dotted names; a path that is not spelled out (an inline
+    table, an array item) falls back to the line of its nearest spelled-out parent.
+    """
+    first: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _toml_parts(header.group(1))
+            names = table
+        else:
+            key = _TOML_KEY.match(line)
+            if not key:
+                continue
+            names = table + _toml_parts(key.group(1))
+        for size in range(1, len(names) + 1):
+            first.setdefault(names[:size], number)
+    target = tuple(str(p) for p in where)
+    for size in range(len(target), 0, -1):
+        if target[:size] in first:
+            return first[target[:size]]
+    return None
+
+
+def _toml_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(next(g for g in m.groups() if g is not None) for m in _TOML_PART.finditer(dotted))
+
+
+def _validate(data: Any, source: Any, path: Path,
+              line_for: Callable[[tuple[Any, ...]], int | None] | None = None) -> None:
     from gates.yamlio import schema_errors
 
     schema = json.loads((Path(__file__).parent / "config.schema.json").read_text("utf-8"))
-    problems = schema_errors(data, schema, source, str(path))
+    problems = schema_errors(data, schema, source, str(path), line_for)
     if problems:
         raise GatesError(
             "invalid configuration:\n  " + "\n  ".join(p[:300] for p in problems),
-            "see the configuration reference in the README (`gates explain` lists rule ids)",
+            "each line names the file, line and key to fix; the configuration reference is in "
+            "the README, and `gates rules` lists the rule ids",
         )
 
 

@@ -11,7 +11,7 @@ import codecs
 import re
 from functools import cached_property
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gates.model import Note
 from gates.sources import SourceFile
@@ -27,6 +27,9 @@ _VALUES_NAME = re.compile(r"^values[\w.-]*\.ya?ml$")
 _TOP_SERVICES = re.compile(r"^services:", re.M)
 _TOP_API_VERSION = re.compile(r"^apiVersion:", re.M)
 _TOP_KIND = re.compile(r"^kind:", re.M)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what git, editors and SARIF count as a line end
+# Chart metadata and dependency lists live under charts/ but are not values files.
+_CHART_METADATA = ("chart.yaml", "chart.yml", "requirements.yaml", "requirements.yml")
 _EXTENSION_KINDS = {
     ".py": "python", ".pyi": "python",
     ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
@@ -50,12 +53,21 @@ class Document:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        """The text split on CR LF, CR and LF only, the same breaks as ``position``.
+
+        Not ``str.splitlines``: it also breaks on form feed, U+2028 and other separators, so a
+        file holding one would shift every later line against ``position`` and inline ignores
+        would cover the wrong line. Like ``splitlines``, a final line break adds no empty line.
+        """
+        lines = _LINE_BREAK.split(self.text)
+        if lines and lines[-1] == "":
+            lines.pop()
+        return lines
 
     @cached_property
     def _line_starts(self) -> list[int]:
         starts = [0]
-        for match in re.finditer(r"\r\n|\r|\n", self.text):
+        for match in _LINE_BREAK.finditer(self.text):
             starts.append(match.end())
         return starts
 
@@ -101,7 +113,9 @@ def load_document(source: SourceFile, max_size: int) -> Document | Note:
 
 def decode(data: bytes) -> str | None:
     """Text of ``data``, or None for binary. Invalid UTF-8 becomes U+FFFD, never an error."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    # UTF-32 before UTF-16: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+                       (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                        (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace")
@@ -114,12 +128,13 @@ def detect_kind(path: str, text: str) -> str:
     """The document kind, from the name first and, for YAML, from the top-level keys."""
     pure = PurePosixPath(path)
     name, parts = pure.name, pure.parts[:-1]
+    lower = name.lower()
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
         return "env-file"
-    if name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".dockerfile"):
+    if _is_dockerfile(lower):
         return "dockerfile"
-    if name.endswith(YAML_SUFFIXES):
-        return _yaml_kind(name, parts, text)
+    if lower.endswith(YAML_SUFFIXES):
+        return _yaml_kind(lower, parts, text)
     kind = _EXTENSION_KINDS.get(pure.suffix.lower())
     if kind:
         return kind
@@ -128,12 +143,21 @@ def detect_kind(path: str, text: str) -> str:
     return "other"
 
 
+def _is_dockerfile(lower: str) -> bool:
+    """``Dockerfile``, ``Dockerfile.prod``, ``api.Dockerfile`` and the Podman ``Containerfile``s."""
+    return any(lower == base or lower.startswith(base + ".") or lower.endswith("." + base)
+               for base in ("dockerfile", "containerfile"))
+
+
 def _yaml_kind(name: str, folders: tuple[str, ...], text: str) -> str:
+    """Kind of a YAML file; ``name`` is lower-cased."""
     if len(folders) >= 2 and folders[-2] in (".github", ".gitea", ".forgejo") \
             and folders[-1] == "workflows":
         return "workflow"
     if "charts" in folders:
-        return "helm-template" if "templates" in folders[folders.index("charts"):] else "helm-values"
+        if "templates" in folders[folders.index("charts"):]:
+            return "helm-template"
+        return "yaml" if name in _CHART_METADATA else "helm-values"
     if _VALUES_NAME.match(name):
         return "helm-values"
     if _COMPOSE_NAME.match(name) or _TOP_SERVICES.search(text):

@@ -35,9 +35,13 @@ class GitRepo:
     def repo(self) -> Any:
         if self._repo is None:
             import pygit2
+            from pygit2.enums import RepositoryOpenFlag
 
             try:
-                self._repo = pygit2.Repository(str(self.top))
+                # NO_SEARCH: ``top`` is where we saw ``.git``. Without it libgit2 walks up from
+                # an empty or broken ``.git`` and silently opens an enclosing repository, whose
+                # index then does not match the paths under ``top``.
+                self._repo = pygit2.Repository(str(self.top), flags=RepositoryOpenFlag.NO_SEARCH)
             except pygit2.GitError as exc:
                 raise GatesError(
                     f"{self.top} looks like a git repo but git cannot open it: {exc}",
@@ -67,5 +71,17 @@ class GitRepo:
         return path in self.tracked
 
     def is_ignored(self, path: str) -> bool:
-        """Exact git semantics (all .gitignore files, info/exclude, core.excludesFile)."""
-        return bool(self.repo.path_is_ignored(self.prefix + path))
+        """Exact git semantics (all .gitignore files, info/exclude, core.excludesFile).
+
+        pygit2 encodes ``str`` paths as strict UTF-8, so a name that is not UTF-8 on disk (it
+        arrives here with surrogate escapes) cannot be asked about; for those, answer from the
+        .gitignore files and info/exclude like the walker does, instead of crashing the check.
+        """
+        full = self.prefix + path
+        try:
+            full.encode("utf-8")
+        except UnicodeEncodeError:
+            from gates.ignore import IgnoreMatcher
+
+            return IgnoreMatcher(self.top, self.root).is_ignored(path, is_dir=False)
+        return bool(self.repo.path_is_ignored(full))

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 # Never worth scanning: version control, dependencies, build output, virtualenvs, caches.
+# ``.git`` without a slash: in a submodule or a linked worktree it is a file ("gitdir: ...").
 DEFAULT_EXCLUDES = (
-    ".git/", ".hg/", ".svn/", "node_modules/", "vendor/", "dist/", "build/", ".venv/", "venv/",
+    ".git", ".hg/", ".svn/", "node_modules/", "vendor/", "dist/", "build/", ".venv/", "venv/",
     "__pycache__/", ".tox/", ".nox/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/",
 )
 

@@ -7,6 +7,7 @@ first path itself. Finding paths, fingerprints and SARIF URIs are relative to it
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,9 @@ def open_project(paths: list[Path], config_file: Path | None) -> Project:
     missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
     if missing:
         raise GatesError(f"no such file or folder: {', '.join(missing)}", "check the PATH arguments")
-    first = paths[0].absolute()
+    # Lexically normalised: ``Path.absolute()`` keeps ``..``, and ``x/..``'s ``.parents``
+    # would then walk *down* into ``x`` looking for the git top and the config.
+    first = Path(os.path.abspath(paths[0]))
     start = first if first.is_dir() else first.parent
     git_top = find_git_top(start)
     root = _config_root(start, git_top)

@@ -61,7 +61,7 @@ def _rule_from_file(path: Path, *, validate: bool) -> Rule:
     except (OSError, UnicodeDecodeError) as exc:
         raise GatesError(f"cannot read rule file {path}: {exc.__class__.__name__}") from None
     source = load_yaml(text, str(path))
-    data = plain(source)
+    data = plain(source, str(path))
     if validate:
         problems = schema_errors(data, rule_schema(), source, str(path))
         if problems:

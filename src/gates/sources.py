@@ -43,10 +43,10 @@ class WorkTree:
 
     def __init__(self, root: Path, paths: list[Path], excludes: tuple[str, ...],
                  git: GitRepo | None) -> None:
-        self.root = root
-        self.paths = paths
+        self.root = normalise(root)
+        self.paths = [normalise(p) for p in paths]
         self.git = git
-        self._ignored = IgnoreMatcher(git.top if git else root, root)
+        self._ignored = IgnoreMatcher(normalise(git.top) if git else self.root, self.root)
         self._excluded = spec(list(DEFAULT_EXCLUDES) + list(excludes))
 
     def files(self) -> Iterator[SourceFile | Note]:
@@ -61,15 +61,37 @@ class WorkTree:
 
     def _relative(self, path: Path) -> str:
         try:
-            rel = path.absolute().relative_to(self.root).as_posix()
+            rel = normalise(path).relative_to(self.root).as_posix()
         except ValueError:
             raise GatesError(f"{path} is outside the project root {self.root}",
                              "run gates from inside the repository, or pass paths inside it") from None
         return "" if rel == "." else rel
 
     def _walk(self, folder: Path, rel: str, seen: set[str]) -> Iterator[SourceFile | Note]:
+        """Depth first, each folder in name order, with an explicit stack of listings.
+
+        Not recursive: a tree a thousand folders deep (legal, and easy to commit) would exhaust
+        Python's recursion limit and crash the run.
+        """
+        stack = [self._children(folder, rel)]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+            elif isinstance(item, Note):
+                yield item
+            else:
+                path, child, is_dir = item
+                if is_dir:
+                    stack.append(self._children(path, child))
+                else:
+                    yield from self._one(path, child, seen, explicit=False)
+
+    def _children(self, folder: Path, rel: str) -> Iterator[tuple[Path, str, bool] | Note]:
+        """The entries of one folder that are not excluded or ignored, sorted by name."""
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             yield Note("error", f"cannot list folder: {exc.strerror or exc}", rel or ".")
             return
@@ -80,12 +102,8 @@ class WorkTree:
             except OSError as exc:
                 yield Note("error", f"cannot stat: {exc.strerror or exc}", child)
                 continue
-            if self._skip(child, is_dir):
-                continue
-            if is_dir:
-                yield from self._walk(Path(entry.path), child, seen)
-            else:
-                yield from self._one(Path(entry.path), child, seen, explicit=False)
+            if not self._skip(child, is_dir):
+                yield Path(entry.path), child, is_dir
 
     def _skip(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
@@ -94,9 +112,15 @@ class WorkTree:
     def _one(self, path: Path, rel: str, seen: set[str], explicit: bool) -> Iterator[SourceFile | Note]:
         if rel in seen:
             return
-        if explicit and self._excluded.match_file(rel):
-            return
         seen.add(rel)
+        if explicit and self._excluded.match_file(rel):
+            # Named by the user (pre-commit passes every staged file): say why it is not read.
+            yield Note("skipped-file", "excluded (default or config exclude)", rel)
+            return
+        if explicit and self._through_symlink(rel):
+            yield Note("skipped-file", "symlink (not followed): a folder on the path is a symlink",
+                       rel)
+            return
         try:
             info = path.lstat()
         except OSError as exc:
@@ -109,6 +133,19 @@ class WorkTree:
         else:
             yield SourceFile(rel, info.st_size, _reader(path))
 
+    def _through_symlink(self, rel: str) -> bool:
+        """True when a folder between the root and ``rel`` is a symlink.
+
+        The walker never enters a symlinked folder; an explicit path through one
+        (``link-to-elsewhere/app.env``) must not read what the link points at either.
+        """
+        folder = self.root
+        for part in rel.split("/")[:-1]:
+            folder = folder / part
+            if folder.is_symlink():
+                return True
+        return False
+
     def _tracked_but_ignored(self, seen: set[str]) -> Iterator[SourceFile | Note]:
         """Committed files under an ignore rule are still committed: scan them too."""
         if self.git is None:
@@ -116,8 +153,24 @@ class WorkTree:
         scopes = [self._relative(p) for p in self.paths]
         for rel in sorted(self.git.tracked - seen):
             in_scope = any(not s or rel == s or rel.startswith(s + "/") for s in scopes)
-            if in_scope and not self._excluded.match_file(rel) and (self.root / rel).exists():
-                yield from self._one(self.root / rel, rel, seen, explicit=False)
+            if not in_scope or self._excluded.match_file(rel) or self._through_symlink(rel):
+                continue
+            path = self.root / rel
+            # A submodule is a gitlink in the index and a folder on disk: the walker already
+            # decided about its contents, so it is neither a file nor a skip.
+            if path.is_dir() and not path.is_symlink():
+                continue
+            if path.exists() or path.is_symlink():
+                yield from self._one(path, rel, seen, explicit=False)
+
+
+def normalise(path: Path) -> Path:
+    """Absolute, with ``.`` and ``..`` resolved lexically (symlinks are not followed).
+
+    ``Path.absolute()`` keeps ``..``: ``root/sub/../x`` would then be reported as a path with
+    dots, and ``root/../x`` would pass ``relative_to(root)`` although it is outside the root.
+    """
+    return Path(os.path.abspath(path))
 
 
 def _reader(path: Path) -> Callable[[], bytes]:
