@@ -26,3 +26,9 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         return materialise(tree, dest, git_repo=git_repo)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep gates' validation cache out of the developer's ~/.cache during tests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

@@ -316,3 +316,22 @@ def test_project_missing_path_is_a_user_error(tmp_path):
     with pytest.raises(GatesError) as info:
         open_project([tmp_path / "nope"], None)
     assert "nope" in str(info.value) and info.value.hint
+
+
+def test_validated_config_is_cached_and_invalid_config_never_is(tmp_path, monkeypatch):
+    """A config that passed once skips jsonschema next time; an invalid one is never cached."""
+    from gates.config import load_config
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("GATES_NO_CACHE", raising=False)
+    good = tmp_path / "good.yml"
+    good.write_text("fail_on: error\n")
+    assert load_config(good).fail_on.value == "error"
+    stamps = list((tmp_path / "cache" / "gates" / "valid-config").iterdir())
+    assert len(stamps) == 1
+    bad = tmp_path / "bad.yml"
+    bad.write_text("fail_on: sometimes\n")
+    for _ in range(2):
+        with pytest.raises(GatesError):
+            load_config(bad)
+    assert len(list(stamps[0].parent.iterdir())) == 1

@@ -125,7 +125,9 @@ def test_default_excludes(tmp_path, folder):
     write(tmp_path, "compose.yml")
     files, notes = scan(tmp_path)
     assert files == ["compose.yml"]
-    assert notes == []
+    vendored = folder.rsplit("/", 1)[-1] in ("node_modules", ".venv", "vendor", "dist", "build")
+    expected = [("skipped-file", f"{folder}/")] if vendored else []
+    assert [(n.kind, n.path) for n in notes] == expected
 
 
 def test_default_excludes_match_folders_not_similar_names(tmp_path):

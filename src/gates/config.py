@@ -172,16 +172,48 @@ def _toml_parts(dotted: str) -> tuple[str, ...]:
 
 def _validate(data: Any, source: Any, path: Path,
               line_for: Callable[[tuple[Any, ...]], int | None] | None = None) -> None:
+    schema_text = (Path(__file__).parent / "config.schema.json").read_text("utf-8")
+    stamp = _validated_stamp(schema_text, json.dumps(data, sort_keys=True, default=str))
+    if stamp is not None and stamp.exists():
+        return  # this exact config passed this exact schema before: skip jsonschema's import
     from gates.yamlio import schema_errors
 
-    schema = json.loads((Path(__file__).parent / "config.schema.json").read_text("utf-8"))
-    problems = schema_errors(data, schema, source, str(path), line_for)
+    problems = schema_errors(data, json.loads(schema_text), source, str(path), line_for)
     if problems:
         raise GatesError(
             "invalid configuration:\n  " + "\n  ".join(p[:300] for p in problems),
             "each line names the file, line and key to fix; the configuration reference is in "
             "the README, and `gates rules` lists the rule ids",
         )
+    _remember(stamp)
+
+
+def _validated_stamp(schema: str, config: str) -> Path | None:
+    """A cache file named by the hash of schema and config, or None when caching is off.
+
+    Validation needs jsonschema (~110 ms to import); a pre-commit run on a few files should not
+    pay that when the config has not changed. ``GATES_NO_CACHE=1`` turns the cache off.
+    """
+    import hashlib
+    import os
+
+    if os.environ.get("GATES_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.sha256(f"{schema}\0{config}".encode("utf-8", "replace")).hexdigest()
+    return base / "gates" / "valid-config" / digest
+
+
+def _remember(stamp: Path | None) -> None:
+    """Record a passed validation. A cache we cannot write only costs speed, never
+    correctness, so an unwritable cache folder is not an error."""
+    if stamp is None:
+        return
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    except OSError:
+        return
 
 
 def _build(data: Mapping[str, Any], path: Path) -> Config:

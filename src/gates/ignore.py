@@ -16,6 +16,9 @@ DEFAULT_EXCLUDES = (
     ".git", ".hg/", ".svn/", "node_modules/", "vendor/", "dist/", "build/", ".venv/", "venv/",
     "__pycache__/", ".tox/", ".nox/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/",
 )
+# The part of the default excludes that holds code someone may wonder about: a visible note
+# says these folders were skipped (version-control folders and caches are skipped silently).
+VENDORED = ("node_modules/", "vendor/", "dist/", "build/", ".venv/", "venv/")
 
 
 def spec(lines: list[str] | tuple[str, ...]) -> Any:

@@ -41,7 +41,10 @@ def open_project(paths: list[Path], config_file: Path | None) -> Project:
 
 
 def _config_root(start: Path, git_top: Path | None) -> Path | None:
-    for folder in (start, *start.parents):
+    """Search upwards to the git top; outside git only ``start`` itself counts, so a stray
+    ``~/.gates.yml`` can never take over (and re-root) the scan of an unrelated folder."""
+    folders = (start, *start.parents) if git_top is not None else (start,)
+    for folder in folders:
         if find_config(folder) is not None:
             return folder
         if folder == git_top:

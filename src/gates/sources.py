@@ -15,7 +15,7 @@ from typing import Callable, Iterator, Protocol
 
 from gates.errors import GatesError
 from gates.git import GitRepo
-from gates.ignore import DEFAULT_EXCLUDES, IgnoreMatcher, spec
+from gates.ignore import DEFAULT_EXCLUDES, VENDORED, IgnoreMatcher, spec
 from gates.model import Note
 
 
@@ -48,6 +48,7 @@ class WorkTree:
         self.git = git
         self._ignored = IgnoreMatcher(normalise(git.top) if git else self.root, self.root)
         self._excluded = spec(list(DEFAULT_EXCLUDES) + list(excludes))
+        self._vendored = spec(list(VENDORED))
 
     def files(self) -> Iterator[SourceFile | Note]:
         seen: set[str] = set()
@@ -102,7 +103,9 @@ class WorkTree:
             except OSError as exc:
                 yield Note("error", f"cannot stat: {exc.strerror or exc}", child)
                 continue
-            if not self._skip(child, is_dir):
+            if is_dir and self._vendored.match_file(child + "/"):
+                yield Note("skipped-file", "vendored or build folder (default exclude)", child + "/")
+            elif not self._skip(child, is_dir):
                 yield Path(entry.path), child, is_dir
 
     def _skip(self, rel: str, is_dir: bool) -> bool:
