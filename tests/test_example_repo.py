@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gates_testing import FIXTURES, located, materialise, scan
+from gates_testing import CORE_RULES, FIXTURES, located, materialise, scan
 from gates.cli import main
 
 EXAMPLE = FIXTURES / "repos" / "example"
@@ -27,7 +27,7 @@ EXPECTED = [
 
 def test_example_reports_each_violation_exactly(tmp_path: Path) -> None:
     repo = materialise(EXAMPLE, tmp_path / "example")
-    result = scan(repo)
+    result = scan(repo, select=CORE_RULES)
     assert located(result) == EXPECTED
     assert not result.errors and not result.crashed
     tracked = next(f for f in result.findings if f.rule_id == "dotenv-not-ignored")
@@ -40,6 +40,12 @@ def test_example_exits_1_and_names_findings(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "deploy/docker-compose.yml:6:18" in out
     assert "changeme" not in out  # a default value is never echoed
+
+
+def test_every_rule_on_the_example_still_reports_each_violation(tmp_path: Path) -> None:
+    """With every rule on (secrets, ESO bootstrap, ...) the core findings are all still there."""
+    repo = materialise(EXAMPLE, tmp_path / "example")
+    assert set(EXPECTED) <= set(located(scan(repo)))
 
 
 def test_quiet_parts_of_the_example_produce_nothing(tmp_path: Path) -> None:
@@ -66,5 +72,5 @@ def test_cleaned_example_exits_0(tmp_path: Path) -> None:
     from gates_testing import git
 
     git(repo, "rm", "-q", "--cached", ".env", "deploy/.env")
-    assert located(scan(repo)) == []
-    assert main(["check", str(repo)]) == 0
+    assert located(scan(repo, select=CORE_RULES)) == []
+    assert main(["check", str(repo), "--select", ",".join(CORE_RULES)]) == 0
