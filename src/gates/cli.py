@@ -15,6 +15,8 @@ from typing import IO, Any, Sequence
 import click
 
 from gates import __version__
+from gates.protection.cli import forge_from, forge_options
+from gates.protection.cli import protection as protection_command
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -46,25 +48,37 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary when clean.")
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped file.")
 @click.option("--show-suppressed", is_flag=True, help="Include suppressed findings in SARIF output.")
+@click.option("--staged", is_flag=True,
+              help="Check what is staged (the git index): added lines only.")
+@click.option("--diff", "diff", metavar="REV", help="Check what REV...HEAD (or A..B, A...B) added.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="Report only findings not in FILE (written by `gates baseline`).")
+@forge_options
 def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
           fail_on: str | None, config_file: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], no_color: bool, quiet: bool, verbose: bool,
-          show_suppressed: bool) -> None:
+          show_suppressed: bool, staged: bool, diff: str | None,
+          baseline_file: Path | None, **forge: Any) -> None:
     """Check PATHS (default: the current folder) and report findings."""
+    from gates import baseline
     from gates.engine import exit_code, make_plan, run
+    from gates.git_sources import open_source
     from gates.model import Severity
     from gates.project import open_project
+    from gates.protection.command import read_live, with_live_notes
     from gates.rules import builtin_rules, user_rules
-    from gates.sources import WorkTree
 
     targets = _parse_formats(formats, output)
     project = open_project(list(paths) or [Path(".")], config_file)
     rules = builtin_rules() + user_rules(project.root / project.config.rules_dir)
+    live = read_live(project, forge_from(forge))  # the forge, read once before any rule
     plan = make_plan(rules, project.config, project.root, project.git,
-                     _split(select), _split(ignore))
-    source = WorkTree(project.root, [p.absolute() for p in paths] or [Path.cwd()],
-                      project.config.exclude, project.git)
-    result = run(source, plan)
+                     _split(select), _split(ignore), live)
+    source = open_source(project.root, project.git, list(paths),
+                         project.config.exclude + baseline.excludes(project.root, baseline_file),
+                         staged=staged, diff=diff)
+    result = run(source, plan, baseline.load(baseline_file) if baseline_file else None)
+    result = with_live_notes(result, live)
     threshold = Severity(fail_on) if fail_on else project.config.fail_on
     _write_reports(result, targets, no_color, verbose, show_suppressed, quiet)
     _warn_incomplete(result)
@@ -159,6 +173,26 @@ def _display_root(root: Path) -> str:
     except ValueError:
         return ""
     return "" if rel == "." else rel + "/"
+
+
+@cli.command("baseline")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path),
+              help="Baseline file to write (default: .gates-baseline.json in the project root).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="Config file (default: .gates.yml or [tool.gates] in pyproject.toml).")
+def baseline_command(path: Path | None, output: Path | None, config_file: Path | None) -> None:
+    """Accept today's findings in PATH: write their fingerprints (never secret values).
+
+    `gates check --baseline FILE` then reports only findings that are not in FILE.
+    """
+    from gates.baseline import write_for
+
+    written, count = write_for(path or Path("."), output, config_file)
+    click.echo(f"gates: wrote {count} finding(s) to {written}", err=True)
+
+
+cli.add_command(protection_command)
 
 
 @cli.command("rules")

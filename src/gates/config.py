@@ -37,6 +37,29 @@ class AppDecl:
 
 
 @dataclass(frozen=True)
+class PathBan:
+    """``forbidden_paths`` entry: files matching ``glob`` must never be committed, for ``reason``."""
+
+    glob: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeyBan:
+    """``forbidden_env_keys`` entry: ``key`` (a glob) must not be set in ``files`` / ``kinds``.
+
+    With neither ``files`` nor ``kinds`` the key is banned from env files; ``only_literal``
+    allows a ``${VAR}`` reference and bans only a written-out value.
+    """
+
+    key: str
+    reason: str
+    files: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    only_literal: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     """Read-only settings for one run. ``path`` is None when no config file was found."""
 
@@ -48,6 +71,9 @@ class Config:
     rules_dir: str = ".gates/rules"
     rules: Mapping[str, RuleSettings] = field(default_factory=dict)
     apps: tuple[AppDecl, ...] = ()
+    mirrors: tuple[tuple[str, ...], ...] = ()  # groups of paths kept byte-identical; first = source
+    forbidden_paths: tuple[PathBan, ...] = ()
+    forbidden_env_keys: tuple[KeyBan, ...] = ()
 
 
 def find_config(root: Path) -> Path | None:
@@ -226,6 +252,13 @@ def _build(data: Mapping[str, Any], path: Path) -> Config:
         rules_dir=data.get("rules_dir", ".gates/rules"),
         rules={rid: _rule_settings(value) for rid, value in data.get("rules", {}).items()},
         apps=tuple(AppDecl(a["path"].strip("/"), a.get("secrets")) for a in data.get("apps", ())),
+        mirrors=tuple(tuple(group) for group in data.get("mirrors", ())),
+        forbidden_paths=tuple(PathBan(b["glob"], b["reason"])
+                              for b in data.get("forbidden_paths", ())),
+        forbidden_env_keys=tuple(
+            KeyBan(b["key"], b["reason"], tuple(b.get("files", ())), tuple(b.get("kinds", ())),
+                   bool(b.get("only_literal", False)))
+            for b in data.get("forbidden_env_keys", ())),
     )
 
 

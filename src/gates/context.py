@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from gates.config import Config
 from gates.git import GitRepo
 from gates.model import Rule
+
+if TYPE_CHECKING:
+    from gates.forge import Live
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class CheckContext:
     root: Path
     git: GitRepo | None
     enabled: frozenset[str]
+    live: Live | None = None  # forge data read before the run (``gates check --protection``)
 
     def in_deploy_path(self, path: str) -> bool:
         """True when a folder of ``path`` is a configured deploy path (name or glob)."""

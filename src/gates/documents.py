@@ -133,6 +133,8 @@ def detect_kind(path: str, text: str) -> str:
         return "env-file"
     if _is_dockerfile(lower):
         return "dockerfile"
+    if lower in ("makefile", "gnumakefile") or lower.endswith(".mk"):
+        return "makefile"
     if lower.endswith(YAML_SUFFIXES):
         return _yaml_kind(lower, parts, text)
     kind = _EXTENSION_KINDS.get(pure.suffix.lower())

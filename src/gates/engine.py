@@ -14,7 +14,7 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from gates import __version__
 from gates.config import Config
@@ -27,6 +27,11 @@ from gates.repo import RepoView
 from gates.model import Finding, Hit, Location, Note, Result, Rule, Severity, Suppression
 from gates.sources import Source, SourceFile
 from gates.suppress import ignore_index
+from gates.tree_view import PartialSource, config_relpath, reads_changed
+
+if TYPE_CHECKING:
+    from gates.baseline import Baseline
+    from gates.forge import Live
 
 
 @dataclass(frozen=True)
@@ -67,15 +72,20 @@ class Plan:
 
 
 def make_plan(all_rules: Iterable[Rule], config: Config, root: Path, git: GitRepo | None,
-              select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Plan:
-    """Resolve enablement, severity and options; unknown ids and options are user errors."""
+              select: Iterable[str] = (), ignore: Iterable[str] = (),
+              live: Live | None = None) -> Plan:
+    """Resolve enablement, severity and options; unknown ids and options are user errors.
+
+    ``live`` is forge data read before the run (``gates check --protection``), handed to checks.
+    """
     by_id = _index(all_rules)
     for rule_id in (*config.rules, *select, *ignore):
         if rule_id not in by_id:
             raise GatesError(f"unknown rule id '{rule_id}'", "`gates rules` lists the rule ids")
     chosen = _choose(by_id, config, set(select), set(ignore))
     enabled = frozenset(r.id for r in chosen)
-    return Plan(root, config, tuple(_activate(r, config, root, git, enabled) for r in chosen))
+    return Plan(root, config, tuple(_activate(r, config, root, git, enabled, live)
+                                    for r in chosen))
 
 
 def _index(rules: Iterable[Rule]) -> dict[str, Rule]:
@@ -105,8 +115,7 @@ def _choose(by_id: dict[str, Rule], config: Config, select: set[str], ignore: se
 
 
 def _activate(rule: Rule, config: Config, root: Path, git: GitRepo | None,
-              enabled: frozenset[str]) -> ActiveRule:
-    from gates.checks import load_check
+              enabled: frozenset[str], live: Live | None = None) -> ActiveRule:
     from gates.checks.user_rules import pattern_check
 
     settings = config.rules.get(rule.id)
@@ -120,25 +129,44 @@ def _activate(rule: Rule, config: Config, root: Path, git: GitRepo | None,
         options.update(settings.options)
         if settings.severity:
             rule = dataclasses.replace(rule, severity=settings.severity)
-    ctx = CheckContext(rule, options, config, root, git, enabled)
-    check = {"check": lambda: load_check(rule.id), "pattern": lambda: pattern_check,
-             "path": lambda: None}[rule.kind]()
-    only = spec(rule.paths) if rule.paths else None
+    ctx = CheckContext(rule, options, config, root, git, enabled, live)
+    check = {"check": lambda: _imported_on_call(rule.id), "pattern": lambda: pattern_check,
+             "path": lambda: _path_check(rule)}[rule.kind]()
+    # A built-in path rule with a registered check (forbidden-path) matches paths itself: its
+    # globs come from the config as well as the rule file, each with its own reason.
+    only = spec(rule.paths) if rule.paths and not (rule.kind == "path" and check) else None
     exclude = spec(settings.exclude) if settings and settings.exclude else None
     return ActiveRule(rule, ctx, check, only, exclude)
 
 
-def run(source: Source, plan: Plan) -> Result:
-    """Scan every file of ``source`` with ``plan``; never raises for a check's failure."""
+def _imported_on_call(rule_id: str) -> Callable[..., Iterable[Hit]]:
+    """The check of ``rule_id``, imported when first called, not when the plan is made.
+
+    A pre-commit run on three YAML files then never imports the code and secret checks it does
+    not call (~0.1 s); a check module that fails to import is a crash of that rule (exit 3).
+    """
+    def check(subject: Any, ctx: CheckContext) -> Iterable[Hit]:
+        from gates.checks import load_check
+
+        hits: Iterable[Hit] = load_check(rule_id)(subject, ctx)
+        return hits
+
+    return check
+
+
+def run(source: Source, plan: Plan, baseline: Baseline | None = None) -> Result:
+    """Scan every file of ``source`` with ``plan``; never raises for a check's failure.
+
+    Findings whose fingerprint is in ``baseline`` are suppressed (kind "baseline").
+    """
     started = time.perf_counter()
-    state = _RunState(view=RepoView(plan.config.max_file_size))
+    state = _RunState(view=RepoView(plan.config.max_file_size), baseline=baseline)
     for item in source.files():
         if isinstance(item, Note):
             state.notes.append(item)
             continue
         _scan_file(item, plan, state)
-    for active in plan.repo_rules:
-        _scan_repo(active, state)
+    _scan_repo_rules(source, plan, state)
     findings = tuple(sorted(state.findings, key=lambda f: f.sort_key))
     suppressed = tuple(sorted(state.suppressed, key=lambda f: f.sort_key))
     return Result(
@@ -160,11 +188,13 @@ class _RunState:
     skipped_rules: set[tuple[str, str]] = dataclasses.field(default_factory=set)
     files: int = 0
     crashed: bool = False
+    baseline: Baseline | None = None
 
 
 def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
     hits: list[tuple[ActiveRule, Hit]] = [
-        (active, _path_hit(active.rule)) for active in plan.path_rules if active.wants(item.path)
+        (active, hit) for active in plan.path_rules if active.wants(item.path)
+        for hit in _path_hits(active, item.path, state)
     ]
     loaded = load_document(item, plan.config.max_file_size)
     if isinstance(loaded, Note):
@@ -180,10 +210,51 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
     _record(hits, loaded.path, loaded, state)
 
 
-def _path_hit(rule: Rule) -> Hit:
+def _path_check(rule: Rule) -> Callable[..., Iterable[Hit]] | None:
+    """The ``check(path, ctx)`` of a built-in path rule, if it has one (else globs only)."""
+    from gates.checks import CHECKS, load_check
+
+    return load_check(rule.id) if rule.origin == "builtin" and rule.id in CHECKS else None
+
+
+def _path_hits(active: ActiveRule, path: str, state: _RunState) -> list[Hit]:
+    """Hits of a path rule on ``path``, decided before the file is read (binary files too)."""
     from gates.checks.user_rules import path_hit
 
-    return path_hit(rule)
+    if active.check is None:
+        return [path_hit(active.rule)]
+    return _call(active, path, state, where=path)
+
+
+def _scan_repo_rules(source: Source, plan: Plan, state: _RunState) -> None:
+    """Every repo-scope rule; on a staged or diff run only those that read a changed file.
+
+    Those see the whole tree being committed (read lazily), not just the changed files, and
+    report what the change added: findings they also make on the tree before the change are
+    dropped, like file-scope findings on lines the change did not add.
+    """
+    if not isinstance(source, PartialSource):
+        for active in plan.repo_rules:
+            _scan_repo(active, state)
+        return
+    changes, config = source.changes(), config_relpath(plan.config.path, plan.root)
+    due = [a for a in plan.repo_rules if reads_changed(a.rule, a.wants, changes, config)]
+    if not due:
+        return
+    after = _RunState(view=source.view(plan.config.max_file_size), baseline=state.baseline)
+    for active in due:
+        _scan_repo(active, after)
+    if after.findings or after.suppressed:  # else there is nothing to compare: skip "before"
+        before = _RunState(view=source.view(plan.config.max_file_size, before=True))
+        for active in due:
+            _scan_repo(active, before)
+        old = {f.fingerprint for f in (*before.findings, *before.suppressed)}
+        after.findings = [f for f in after.findings if f.fingerprint not in old]
+        after.suppressed = [f for f in after.suppressed if f.fingerprint not in old]
+    state.findings += after.findings
+    state.suppressed += after.suppressed
+    state.notes += after.notes
+    state.crashed |= after.crashed
 
 
 def _scan_repo(active: ActiveRule, state: _RunState) -> None:
@@ -236,10 +307,13 @@ def _record(hits: list[tuple[ActiveRule, Hit]], path: str, doc: Document | None,
     changed = doc.changed_lines if doc is not None else None
     seen: Counter[tuple[str, str]] = Counter()
     for active, hit in sorted(hits, key=lambda pair: (pair[1].line, pair[1].col)):
+        # Fingerprint first: twins are numbered in file order, the same in a diff run as in a
+        # full one, so a new twin of a baselined finding does not take over its fingerprint.
+        finding = _finding(active.rule, hit, hit.path or path, seen)
         if changed is not None and hit.line not in changed:
             continue
-        finding = _finding(active.rule, hit, hit.path or path, seen)
-        suppression = _suppression(active.rule, hit.line, covered)
+        suppression = _suppression(active.rule, hit.line, covered) or (
+            state.baseline.suppression(finding) if state.baseline is not None else None)
         if suppression:
             state.suppressed.append(dataclasses.replace(finding, suppression=suppression))
         else:
@@ -253,8 +327,11 @@ def _finding(rule: Rule, hit: Hit, path: str, seen: Counter[tuple[str, str]]) ->
     seen[(rule.id, evidence)] += 1
     digest = hashlib.sha256("\0".join(
         (rule.id, path, evidence, str(seen[(rule.id, evidence)]))).encode("utf-8", "replace"))
+    severity = rule.severity
+    if hit.severity is not None and hit.severity.rank < severity.rank:
+        severity = hit.severity
     return Finding(
-        rule_id=rule.id, severity=rule.severity,
+        rule_id=rule.id, severity=severity,
         location=Location(path, hit.line, hit.col, hit.end_line, hit.end_col),
         message=hit.message, fix=hit.fix or rule.fix, fingerprint=digest.hexdigest()[:32],
     )

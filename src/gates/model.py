@@ -78,6 +78,7 @@ class Hit:
     path: str | None = None
     fix: str | None = None
     secret: str | None = None
+    severity: Severity | None = None  # lower than the rule's for this hit only; never higher
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,12 @@ def rule_schema() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def builtin_rules() -> tuple[Rule, ...]:
     """Every built-in rule, sorted by id. Cached: the files are part of the installed package."""
+    from gates.rule_cache import load_rule_data
+
     folder = builtin_rules_dir()
-    rules = [_rule_from_file(path, validate=False) for path in sorted(folder.glob("*.yaml"))]
+    files = sorted(folder.glob("*.yaml"))
+    rules = [rule_from_mapping(data, origin="builtin")
+             for data in load_rule_data(files, _builtin_rule_data)]
     if not rules:
         raise GatesError(f"no rule files found in {folder}", "reinstall gates")
     return tuple(rules)
@@ -55,7 +59,17 @@ def user_rules(folder: Path) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def _builtin_rule_data(path: Path) -> Any:
+    """A built-in rule file as plain data (validated by the test suite, not at run time)."""
+    return _rule_data(path, validate=False)
+
+
 def _rule_from_file(path: Path, *, validate: bool) -> Rule:
+    data = _rule_data(path, validate=validate)
+    return rule_from_mapping(data, origin="builtin" if not validate else str(path))
+
+
+def _rule_data(path: Path, *, validate: bool) -> Any:
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -69,7 +83,7 @@ def _rule_from_file(path: Path, *, validate: bool) -> Rule:
                              "see `gates explain <any-rule>` and rules/schema.json for the format")
     if not isinstance(data, dict) or data.get("id") != path.stem.split(".")[0]:
         raise GatesError(f"{path}: the rule id must equal the file name stem '{path.stem}'")
-    return rule_from_mapping(data, origin="builtin" if not validate else str(path))
+    return data
 
 
 def rule_from_mapping(data: Mapping[str, Any], origin: str) -> Rule:

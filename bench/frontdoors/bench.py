@@ -1,0 +1,170 @@
+"""Front-door benchmarks: ``gates check --staged`` and ``gates check --diff`` on large repos.
+
+    python bench/frontdoors/bench.py staged          # 5 staged files in a 10,000-file repo
+    python bench/frontdoors/bench.py diff            # one-file diff, 1,000 vs 50,000 files
+    python bench/frontdoors/bench.py all --runs 21 --all-rules
+
+Repos are generated under bench/out/frontdoors/ (git-ignored) and reused on later runs. Each
+timing is the wall time of a fresh ``python -m gates`` process, as a pre-commit hook or a CI
+step pays it, with bytecode caching on (its cache also under bench/out/); the figure reported
+is the median. Not a test: numbers depend on the machine and on how busy it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+OUT = Path(__file__).resolve().parents[2] / "bench" / "out" / "frontdoors"
+# Repo-scope rules whose rule files declare neither kinds nor paths: they read every file, so
+# every staged change runs them over the whole tree (see README.md here).
+ALWAYS_RUN = ["--ignore", "bootstrap-readme,bootstrap-external-secret,bootstrap-secret-ref,"
+              "bootstrap-schema,bootstrap-direct-vault,direct-vault-client,mirror-drift"]
+GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@gates.invalid",
+       "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]
+
+# One "app" per 100 files: source, a compose file, k8s manifests, docs; realistic mixes of
+# kinds so that routing, kind detection and YAML parsing all do their share.
+TEMPLATES = {
+    "src/module{i}.py": "import os\n\n\ndef handler_{i}(event):\n    return os.environ['APP_{i}']\n",
+    "web/component{i}.ts": "export const value{i} = process.env.VALUE_{i} ?? '';\n",
+    "deploy/compose{i}.yml": "services:\n  svc{i}:\n    image: registry/svc{i}:${{TAG:?TAG is required}}\n",
+    "k8s/config{i}.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg{i}\ndata:\n  key: value\n",
+    "docs/page{i}.md": "# Page {i}\n\nSome documentation text for page {i}.\n",
+}
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True)
+
+
+def make_repo(n_files: int) -> Path:
+    """A committed repo of ``n_files`` files in apps of 100 files (cached between runs)."""
+    repo = OUT / f"repo-{n_files}"
+    if (repo / ".git").is_dir():
+        git(repo, "reset", "-q", "--hard", "base")
+        return repo
+    shutil.rmtree(repo, ignore_errors=True)
+    repo.mkdir(parents=True)
+    names = list(TEMPLATES.items())
+    for i in range(n_files):
+        template, text = names[i % len(names)]
+        path = repo / f"app{i // 100:04d}" / template.format(i=i)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.format(i=i), encoding="utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "tag", "base")
+    return repo
+
+
+def stage_five(repo: Path) -> None:
+    """Edit five files of different kinds in one app and stage them (one adds a violation)."""
+    app = repo / "app0001"
+    for rel, line in (("src/module100.py", "TIMEOUT = int(os.environ.get('T', '5'))\n"),
+                      ("web/component101.ts", "export const more = 1;\n"),
+                      ("deploy/compose102.yml", "    environment:\n      LEVEL: ${LEVEL:-info}\n"),
+                      ("k8s/config103.yaml", "  other: value\n"),
+                      ("docs/page104.md", "\nMore text.\n")):
+        with open(app / rel, "a", encoding="utf-8") as handle:
+            handle.write(line)
+    git(repo, "add", "-A")
+
+
+def commit_one(repo: Path) -> None:
+    """One commit on top of ``base`` that changes one compose file."""
+    with open(repo / "app0001" / "deploy" / "compose102.yml", "a", encoding="utf-8") as handle:
+        handle.write("    environment:\n      LEVEL: ${LEVEL:-info}\n")
+    git(repo, "commit", "-q", "-am", "one change")
+
+
+def median_wall(repo: Path, args: list[str], runs: int) -> Timing:
+    """Medians of ``python -m gates ARGS --format json`` in ``repo`` over ``runs`` fresh processes.
+
+    Wall time is what the user waits for; CPU time (user + sys of the child) is less sensitive
+    to a busy machine; ``engine`` is the scan itself as gates measures it (no startup, imports
+    of the CLI, rule loading or output).
+    """
+    walls, cpus, engines, code = [], [], [], 0
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(OUT / "pycache")}
+    # Bytecode caching on, as in any installed gates (a sandbox may set this to 1).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    argv = [sys.executable, "-m", "gates", *args, "--format", "json"]
+    subprocess.run(argv, cwd=repo, env=env, capture_output=True)  # warm caches
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        engines.append(json.loads(done.stdout)["summary"]["duration_s"])
+        code = done.returncode
+    return Timing(statistics.median(walls), statistics.median(cpus),
+                  statistics.median(engines), code, runs)
+
+
+class Timing(NamedTuple):
+    wall: float
+    cpu: float
+    engine: float
+    code: int
+    runs: int
+
+    def __str__(self) -> str:
+        return (f"median wall {self.wall:.3f} s, cpu {self.cpu:.3f} s, engine {self.engine:.3f} s "
+                f"over {self.runs} runs (exit {self.code})")
+
+
+def variants(all_rules: bool) -> list[tuple[str, list[str]]]:
+    chosen = [("without the always-run repo rules", ALWAYS_RUN)]
+    return chosen + [("all rules", [])] if all_rules else chosen
+
+
+def bench_staged(runs: int, extra: list[str], all_rules: bool) -> None:
+    repo = make_repo(10_000)
+    stage_five(repo)
+    for label, more in variants(all_rules):
+        timing = median_wall(repo, ["check", "--staged", *more, *extra], runs)
+        print(f"staged, 5 files of 10,000, {label}: {timing}", flush=True)
+
+
+def bench_diff(runs: int, extra: list[str], all_rules: bool) -> None:
+    for label, more in variants(all_rules):
+        timings = {}
+        for size in (1_000, 50_000):
+            repo = make_repo(size)
+            commit_one(repo)
+            timings[size] = median_wall(repo, ["check", "--diff", "HEAD~1", *more, *extra], runs)
+            print(f"diff HEAD~1, one file of {size:,}, {label}: {timings[size]}", flush=True)
+        print(f"diff, {label}: 50,000 / 1,000 = {timings[50_000].wall / timings[1_000].wall:.2f}x "
+              f"wall, {timings[50_000].cpu / timings[1_000].cpu:.2f}x cpu", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("which", choices=["staged", "diff", "all"])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--all-rules", action="store_true",
+                        help="also time the run with every rule (slow: see README.md)")
+    parser.add_argument("extra", nargs="*", help="extra gates arguments, after --")
+    args = parser.parse_args()
+    if args.which in ("staged", "all"):
+        bench_staged(args.runs, args.extra, args.all_rules)
+    if args.which in ("diff", "all"):
+        bench_diff(args.runs, args.extra, args.all_rules)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

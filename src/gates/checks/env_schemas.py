@@ -1,0 +1,96 @@
+"""Startup validation of required env, per language: what ``bootstrap-schema`` accepts.
+
+An idiom is a set of regexes that must all match one source file (``BaseSettings`` *and* an
+import of pydantic; ``@ConfigurationProperties`` *and* ``@Validated``), so a word in passing is
+not mistaken for a schema. Repos add their own idioms with the rule option ``extra_patterns``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Iterable
+
+from gates.documents import Document
+
+_KIND_LANGUAGES = {"python": "python", "javascript": "js", "typescript": "js", "go": "go",
+                   "java": "java", "ruby": "ruby"}
+_SUFFIX_LANGUAGES = {".cs": "dotnet", ".fs": "dotnet", ".vb": "dotnet", ".rs": "rust"}
+_ENV = r"(?:process\.env|import\.meta\.env)\b"
+
+
+@dataclass(frozen=True)
+class Validator:
+    name: str
+    language: str
+    all_of: tuple[re.Pattern[str], ...]
+
+
+def _v(name: str, language: str, *patterns: str) -> Validator:
+    return Validator(name, language, tuple(re.compile(p, re.M) for p in patterns))
+
+
+VALIDATORS: tuple[Validator, ...] = (
+    _v("zod", "js", r"\bz\.object\s*\(|\bfrom\s+['\"]zod['\"]|require\(\s*['\"]zod['\"]",
+       rf"\.(?:safeParse|parse|parseAsync|safeParseAsync)\s*\(\s*{_ENV}"),
+    _v("t3-env", "js", r"['\"]@t3-oss/env-[\w-]+['\"]", r"\bcreateEnv\s*\("),
+    _v("envalid", "js", r"\bcleanEnv\s*\("),
+    _v("env-var", "js", r"['\"]env-var['\"]", r"\.required\s*\("),
+    _v("joi / yup", "js", rf"\.(?:validate|validateSync|assert|attempt)\s*\(\s*{_ENV}"),
+    _v("valibot", "js", rf"\b(?:v\.)?(?:parse|safeParse)\s*\(\s*\w+\s*,\s*{_ENV}"),
+    _v("@nestjs/config", "js", r"ConfigModule\.forRoot\s*\(", r"\b(?:validationSchema|validate)\s*:"),
+    _v("convict", "js", r"\bconvict\s*\(", r"\.validate\s*\("),
+    _v("envsafe", "js", r"\benvsafe\s*\("),
+    _v("pydantic-settings", "python", r"\bBaseSettings\b", r"^\s*(?:from|import)\s+pydantic"),
+    _v("environs", "python", r"^\s*(?:from\s+environs\s+import\b|import\s+environs\b)"),
+    _v("environ-config", "python", r"@environ\.config\b"),
+    _v("django-environ", "python", r"\benviron\.Env\s*\("),
+    _v("dynaconf Validator", "python", r"\bdynaconf\b", r"\bValidator\s*\("),
+    _v("envconfig", "go", r"\benvconfig\.(?:Process|MustProcess|ProcessWith)\s*\("),
+    _v("caarlos0/env", "go", r"\"github\.com/caarlos0/env(?:/v\d+)?\"",
+       r"\benv\.(?:Parse|ParseWithOptions|ParseAs|ParseAsWithOptions|Must)\b"),
+    _v("cleanenv", "go", r"\bcleanenv\.Read(?:Env|Config)\s*\("),
+    _v("envdecode", "go", r"\benvdecode\.(?:Decode|StrictDecode|MustDecode|MustStrictDecode)\s*\("),
+    _v("Spring @ConfigurationProperties + @Validated", "java", r"@ConfigurationProperties\b",
+       r"@Validated\b"),
+    _v("Quarkus @ConfigMapping", "java", r"@ConfigMapping\b"),
+    _v("dry-schema / dry-validation", "ruby", r"\bDry::(?:Schema|Validation)\b", r"\bENV\b"),
+    _v("envied", "ruby", r"\bENVied\b"),
+    _v("anyway_config", "ruby", r"<\s*Anyway::Config\b", r"^\s*required\b"),
+    _v("dotenv require_keys", "ruby", r"\bDotenv\.require_keys\s*\("),
+    _v("options ValidateOnStart", "dotnet", r"\.ValidateOnStart\s*\("),
+    _v("envy", "rust", r"\benvy::(?:from_env|prefixed)\b"),
+)
+
+# What to suggest when nothing is found, by the app's main language.
+SUGGESTIONS = {
+    "python": "a pydantic-settings BaseSettings class instantiated at startup",
+    "js": "a zod schema parsed at startup: z.object({...}).parse(process.env) (or envalid cleanEnv)",
+    "go": "a config struct loaded with envconfig.Process (or caarlos0/env) in main",
+    "java": "a @ConfigurationProperties class annotated @Validated",
+    "ruby": "a dry-schema contract over ENV run at boot (or anyway_config with required)",
+    "dotnet": "options bound with ValidateDataAnnotations().ValidateOnStart()",
+    "rust": "a config struct deserialised with envy::from_env at startup",
+}
+
+
+def language(path: str, kind: str | None) -> str | None:
+    """The source language of a file for schema idioms, or None (decided before reading it)."""
+    if kind in _KIND_LANGUAGES:
+        return _KIND_LANGUAGES[kind]
+    return _SUFFIX_LANGUAGES.get(PurePosixPath(path).suffix.lower()) if kind == "other" else None
+
+
+def found_validator(doc: Document, extra: Iterable[re.Pattern[str]] = ()) -> str | None:
+    """The name of the first validation idiom ``doc`` uses, or None."""
+    lang = language(doc.path, doc.kind)
+    if lang is None:
+        return None
+    for validator in VALIDATORS:
+        if validator.language == lang and all(p.search(doc.text) for p in validator.all_of):
+            return validator.name
+    for pattern in extra:
+        if pattern.search(doc.text):
+            return f"extra pattern {pattern.pattern!r}"
+    return None
