@@ -88,30 +88,58 @@ def commit_one(repo: Path) -> None:
     git(repo, "commit", "-q", "-am", "one change")
 
 
-def median_wall(repo: Path, args: list[str], runs: int) -> Timing:
-    """Medians of ``python -m gates ARGS --format json`` in ``repo`` over ``runs`` fresh processes.
+def snapshot_source() -> Path:
+    """A frozen copy of src/ and rules/ to time, put first on PYTHONPATH.
 
-    Wall time is what the user waits for; CPU time (user + sys of the child) is less sensitive
-    to a busy machine; ``engine`` is the scan itself as gates measures it (no startup, imports
-    of the CLI, rule loading or output).
+    Files edited during a run (other work in the same tree) would otherwise be recompiled to
+    bytecode mid-benchmark, and a changed rule file would invalidate the rule cache.
     """
-    walls, cpus, engines, code = [], [], [], 0
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(OUT / "pycache")}
+    checkout = Path(__file__).resolve().parents[2]
+    snapshot = OUT / "source"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.copytree(checkout / "src", snapshot / "src",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(checkout / "rules", snapshot / "rules")
+    return snapshot / "src"
+
+
+class Setup(NamedTuple):
+    source: Path  # the src/ folder to time (a snapshot)
+    runs: int
+    extra: list[str]  # more gates arguments
+    all_rules: bool  # also time the run with every rule
+
+
+def timed(jobs: list[tuple[Path, list[str]]], setup: Setup) -> list[Timing]:
+    """Medians of ``python -m gates ARGS --format json`` for each (repo, ARGS) job.
+
+    Runs are interleaved (job 1, job 2, job 1, ...) so that a busy machine slows every job
+    alike and ratios stay fair. Wall time is what the user waits for; CPU time (user + sys of
+    the child) is less sensitive to other load; ``engine`` is the scan itself as gates measures
+    it (no interpreter start, imports of the CLI, rule loading or output).
+    """
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPYCACHEPREFIX": str(OUT / "pycache"),
+           "PYTHONPATH": str(setup.source)}
     # Bytecode caching on, as in any installed gates (a sandbox may set this to 1).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    argv = [sys.executable, "-m", "gates", *args, "--format", "json"]
-    subprocess.run(argv, cwd=repo, env=env, capture_output=True)  # warm caches
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True)
-        walls.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        engines.append(json.loads(done.stdout)["summary"]["duration_s"])
-        code = done.returncode
-    return Timing(statistics.median(walls), statistics.median(cpus),
-                  statistics.median(engines), code, runs)
+    samples: list[list[tuple[float, float, float, int]]] = [[] for _ in jobs]
+    for run in range(setup.runs + 1):  # the first round only warms caches
+        for index, (repo, args) in enumerate(jobs):
+            sample = _one(repo, [sys.executable, "-m", "gates", *args, "--format", "json"], env)
+            if run:
+                samples[index].append(sample)
+    return [Timing(*(statistics.median(s[i] for s in rows) for i in range(3)), rows[-1][3],
+                   setup.runs) for rows in samples]
+
+
+def _one(repo: Path, argv: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, json.loads(done.stdout)["summary"]["duration_s"], done.returncode
 
 
 class Timing(NamedTuple):
@@ -131,24 +159,25 @@ def variants(all_rules: bool) -> list[tuple[str, list[str]]]:
     return chosen + [("all rules", [])] if all_rules else chosen
 
 
-def bench_staged(runs: int, extra: list[str], all_rules: bool) -> None:
+def bench_staged(setup: Setup) -> None:
     repo = make_repo(10_000)
     stage_five(repo)
-    for label, more in variants(all_rules):
-        timing = median_wall(repo, ["check", "--staged", *more, *extra], runs)
+    for label, more in variants(setup.all_rules):
+        (timing,) = timed([(repo, ["check", "--staged", *more, *setup.extra])], setup)
         print(f"staged, 5 files of 10,000, {label}: {timing}", flush=True)
 
 
-def bench_diff(runs: int, extra: list[str], all_rules: bool) -> None:
-    for label, more in variants(all_rules):
-        timings = {}
-        for size in (1_000, 50_000):
-            repo = make_repo(size)
-            commit_one(repo)
-            timings[size] = median_wall(repo, ["check", "--diff", "HEAD~1", *more, *extra], runs)
-            print(f"diff HEAD~1, one file of {size:,}, {label}: {timings[size]}", flush=True)
-        print(f"diff, {label}: 50,000 / 1,000 = {timings[50_000].wall / timings[1_000].wall:.2f}x "
-              f"wall, {timings[50_000].cpu / timings[1_000].cpu:.2f}x cpu", flush=True)
+def bench_diff(setup: Setup) -> None:
+    repos = {size: make_repo(size) for size in (1_000, 50_000)}
+    for repo in repos.values():
+        commit_one(repo)
+    for label, more in variants(setup.all_rules):
+        args = ["check", "--diff", "HEAD~1", *more, *setup.extra]
+        small, large = timed([(repos[1_000], args), (repos[50_000], args)], setup)
+        print(f"diff HEAD~1, one file of 1,000, {label}: {small}", flush=True)
+        print(f"diff HEAD~1, one file of 50,000, {label}: {large}", flush=True)
+        print(f"diff, {label}: 50,000 / 1,000 = {large.wall / small.wall:.2f}x wall, "
+              f"{large.cpu / small.cpu:.2f}x cpu", flush=True)
 
 
 def main() -> int:
@@ -159,10 +188,13 @@ def main() -> int:
                         help="also time the run with every rule (slow: see README.md)")
     parser.add_argument("extra", nargs="*", help="extra gates arguments, after --")
     args = parser.parse_args()
+    setup = Setup(snapshot_source(), args.runs, args.extra, args.all_rules)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     if args.which in ("staged", "all"):
-        bench_staged(args.runs, args.extra, args.all_rules)
+        bench_staged(setup)
     if args.which in ("diff", "all"):
-        bench_diff(args.runs, args.extra, args.all_rules)
+        bench_diff(setup)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 
