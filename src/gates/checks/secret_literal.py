@@ -75,7 +75,7 @@ _NOT_SECRET_FIRST = frozenset({
     "EXISTING", "USE", "ENABLE", "DISABLE", "IS", "HAS", "SHOW", "HIDE", "REQUIRE",
     "GENERATE", "CREATE", "AUTO", "NO", "WITH", "ALLOW", "PAGE", "NEXT", "CONTINUATION",
     "CSRF", "XSRF", "RESUME", "FORGOT", "RESET", "VERIFY", "VALIDATE", "INPUT", "OUTPUT",
-    "PUBLIC", "INVALID", "MISSING", "EXPIRED", "WRONG", "BAD",
+    "PUBLIC", "INVALID", "INCORRECT", "MISSING", "EXPIRED", "WRONG", "BAD",
 })
 # Words that may follow the secret word and still name the secret (``DB_PASSWORD_PROD``,
 # ``SECRET_KEY_BASE``, ``API_TOKEN_B64``); any other word makes the name about something else
