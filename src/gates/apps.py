@@ -14,6 +14,7 @@ pass over the paths plus each app's README and deploy manifests.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Iterator
 
@@ -23,14 +24,16 @@ from gates.eso import (
     SecretUse,
     compose_env_files,
     external_secrets,
+    may_hold_objects,
     mentions_external_secret,
     secret_uses,
 )
 from gates.parse.markdown import SecretsSection, secrets_section
-from gates.parse.templated import load, without_actions
+from gates.parse.templated import readable, without_actions
 from gates.repo import RepoView
 
 MARKERS = ("deploy", "k8s")
+MARKER_SET = frozenset(MARKERS)
 README_NAMES = ("readme.md", "readme.markdown", "readme")
 # Folders whose deploy/ or k8s/ is test data, samples or cluster-wide infrastructure rather than
 # an app's own deployment (declare one under apps: to include it).
@@ -102,51 +105,143 @@ class DeployObjects:
         return [es for es in self.external_secrets if es.target == secret]
 
 
-def discover(view: RepoView, config: Config) -> list[App]:
-    """Every app of the run, sorted by path; each scanned file is owned by exactly one."""
+def discover(view: RepoView, config: Config, implicit: bool = True) -> list[App]:
+    """Every app of the run, sorted by path; each scanned file is owned by exactly one.
+
+    On a staged or diff run (``view.changed`` holds the changed paths) only the apps the change
+    may affect: the app owning each changed path and, where a change may have made or unmade an
+    app folder, the app above it, which loses or regains that folder's files. Their content is
+    the same as on a full run; the others are not looked at, so the cost follows the change.
+    ``implicit=False`` leaves out the implicit root app (nothing the bootstrap checklist applies
+    to), which on a partial run spares listing the owner of every file outside the apps.
+    Computed once per view, whichever rule asks first.
+    """
     declared = {_norm(d.path): d.secrets for d in config.apps}
-    found = {folder for folder in (_app_folder(view, p) for p in view.paths())
-             if folder is not None}
-    roots = sorted(found | set(declared))
-    owned: dict[str, list[str]] = {root: [] for root in roots}
-    implicit = "" not in owned
-    if implicit:
-        owned[""] = []
-    root_set = frozenset(owned)
-    for path in view.paths():
-        owned[_owner(path, root_set)].append(path)
-    return [_app(view, root, files, declared.get(root), implicit and root == "")
-            for root, files in sorted(owned.items())]
+    layout = view.derived(("app-layout", tuple(sorted(declared.items()))),
+                          lambda: _Layout(view, declared))
+    return view.derived(("apps", layout.key, implicit), lambda: layout.apps(implicit))
 
 
-def _app_folder(view: RepoView, path: str) -> str | None:
-    """The app a Kubernetes manifest under ``<app>/deploy/`` or ``<app>/k8s/`` makes, if any.
+class _Layout:
+    """Which folders are apps and which files each owns, decided per folder on demand.
+
+    A full run decides every folder in one pass over the paths; a partial run asks about the
+    folders above the changed paths only, each by a look at the ``deploy/`` and ``k8s/`` paths
+    right below it (the view's paths are sorted: a bisection finds them).
+    """
+
+    def __init__(self, view: RepoView, declared: dict[str, str | None]) -> None:
+        self.view = view
+        self.declared = declared
+        self.key = tuple(sorted(declared.items()))
+        self._is_root: dict[str, bool] = {}
+        self._found: set[str] | None = None  # every discovered app folder, once listed
+        self._owned: dict[str, list[str]] | None = None  # every path's owner, once listed
+
+    def apps(self, implicit: bool) -> list[App]:
+        if self.view.changed is None:
+            roots = set(self._all_owned())
+        else:
+            roots = self._affected(self.view.changed)
+        apps = []
+        for root in sorted(roots):
+            is_implicit = root == "" and not self.is_root("")
+            if is_implicit and not implicit:
+                continue
+            apps.append(_app(self.view, root, self._files(root), self.declared.get(root),
+                             is_implicit))
+        return apps
+
+    def is_root(self, folder: str) -> bool:
+        """True when ``folder`` is an app: declared, or it has a manifest that makes it one."""
+        if folder in self.declared:
+            return True
+        if self._found is not None:
+            return folder in self._found
+        if folder not in self._is_root:
+            self._is_root[folder] = self._makes_app(folder, frozenset())
+        return self._is_root[folder]
+
+    def owner(self, path: str) -> str:
+        """The deepest app folder strictly above ``path`` ("" is always one)."""
+        folder = path
+        while True:
+            cut = folder.rfind("/")
+            if cut < 0:
+                return ""
+            folder = folder[:cut]
+            if self.is_root(folder):
+                return folder
+
+    def _makes_app(self, folder: str, ignoring: frozenset[str]) -> bool:
+        """A Kubernetes manifest (not in ``ignoring``) under ``folder``/deploy/ or /k8s/ whose
+        first marker folder is that one (see ``_candidate``)."""
+        parts = folder.split("/") if folder else []
+        if MARKER_SET.intersection(parts) or NOT_APP_PARTS.intersection(parts):
+            return False
+        prefix = f"{folder}/" if folder else ""
+        return any(path not in ignoring and _is_manifest(self.view, path)
+                   for marker in MARKERS for path in self.view.paths_under(f"{prefix}{marker}/"))
+
+    def _affected(self, changed: frozenset[str]) -> set[str]:
+        """The apps a change to ``changed`` may affect (see ``discover``)."""
+        roots = set()
+        for path in changed:
+            roots.add(self.owner(path))
+            made = _candidate(path)
+            # The app folder this path may make: unless a manifest the change did not touch
+            # makes it an app on both sides of the change, the app above may own its files on
+            # one side and not on the other.
+            if made is not None and made not in self.declared \
+                    and not self._makes_app(made, changed):
+                roots.add(self.owner(made))
+        return roots
+
+    def _files(self, root: str) -> list[str]:
+        """The paths ``root`` owns, in order: below it and not in a deeper app."""
+        if self._owned is not None or root == "":
+            return self._all_owned().get(root, [])
+        return [path for path in self.view.paths_under(f"{root}/") if self.owner(path) == root]
+
+    def _all_owned(self) -> dict[str, list[str]]:
+        """Every app (and the implicit root) with its paths: one pass over the whole view."""
+        if self._owned is None:
+            found: set[str] = set()
+            for path in self.view.paths():
+                made = _candidate(path)
+                if made is not None and made not in found and _is_manifest(self.view, path):
+                    found.add(made)
+            self._found = found
+            owned: dict[str, list[str]] = {root: [] for root in found | set(self.declared)}
+            owned.setdefault("", [])
+            for path in self.view.paths():
+                owned[self.owner(path)].append(path)
+            self._owned = owned
+        return self._owned
+
+
+def _candidate(path: str) -> str | None:
+    """The app folder a manifest at ``path`` would make: the folder above its first ``deploy``
+    or ``k8s`` folder, unless that lies in test data, docs or shared infrastructure."""
+    parts = path.split("/")[:-1]
+    for index, part in enumerate(parts):
+        if part in MARKER_SET:
+            return None if NOT_APP_PARTS.intersection(parts[:index]) else "/".join(parts[:index])
+    return None
+
+
+def _is_manifest(view: RepoView, path: str) -> bool:
+    """True for a file that makes its app: a Kubernetes manifest or chart / kustomization.
 
     ESO is a Kubernetes operator: a deploy folder with only compose files or scripts is not
     deployed through it, so it does not make an app (declare one to include it).
     """
-    name = PurePosixPath(path).name.lower()
-    if view.kind(path) not in K8S_KINDS and name not in K8S_NAMES:
-        return None
-    parts = PurePosixPath(path).parts[:-1]
-    marker = next((i for i, part in enumerate(parts) if part in MARKERS), None)
-    if marker is None or NOT_APP_PARTS.intersection(parts[:marker]):
-        return None
-    return "/".join(parts[:marker])
+    name = path[path.rfind("/") + 1:].lower()
+    return name in K8S_NAMES or view.kind(path) in K8S_KINDS
 
 
 def _norm(path: str) -> str:
     return "" if path in (".", "./") else path.strip("/").removeprefix("./")
-
-
-def _owner(path: str, root_set: frozenset[str]) -> str:
-    """The deepest app folder above ``path`` ("" is always one)."""
-    parent = PurePosixPath(path).parent
-    for folder in (parent, *parent.parents):
-        key = "" if str(folder) == "." else folder.as_posix()
-        if key in root_set:
-            return key
-    return ""
 
 
 def _app(view: RepoView, root: str, files: list[str], declared: str | None,
@@ -176,17 +271,47 @@ def deploy_objects(view: RepoView, app: App) -> DeployObjects:
     for path in app.deploy_files:
         if view.kind(path) not in MANIFEST_KINDS:
             continue
-        document = view.document(path)
-        if document is None:
+        found = view.derived(("deploy-objects", path), partial(_objects_in, view, path))
+        if found is None:
             continue
-        loaded = load(document.text)
-        if loaded.unreadable:
+        if found.unreadable:
             unreadable.append(path)
-            unknown = unknown or mentions_external_secret(without_actions(document.text))
-        for obj in loaded.documents:
-            secrets.extend(external_secrets(obj, path))
-            uses.extend(_uses(obj, path, view.kind(path) == "compose"))
+            unknown = unknown or found.mentions_external_secret
+        secrets.extend(found.external_secrets)
+        uses.extend(found.uses)
     return DeployObjects(tuple(secrets), tuple(uses), tuple(unreadable), unknown)
+
+
+@dataclass(frozen=True)
+class _FileObjects:
+    """What one deploy file holds (``DeployObjects`` of an app is the sum over its files)."""
+
+    external_secrets: tuple[ExternalSecret, ...] = ()
+    uses: tuple[SecretUse, ...] = ()
+    unreadable: bool = False
+    mentions_external_secret: bool = False
+
+
+def _objects_in(view: RepoView, path: str) -> _FileObjects | None:
+    """The objects of one deploy file, read once per view for every rule that asks.
+
+    The YAML trees are built only for a file whose text names a kind the ESO rules read (or
+    ``env_file``); any other file is only checked to read whole, cheaply, so a folder of
+    ConfigMaps costs no round-trip parse. The trees are the document's own (``Document.templated``),
+    shared with the file checks of a full run.
+    """
+    document = view.document(path)
+    if document is None:
+        return None
+    if not may_hold_objects(document.text) and readable(document):
+        return _FileObjects()
+    loaded = document.templated
+    compose = view.kind(path) == "compose"
+    return _FileObjects(
+        tuple(es for obj in loaded.documents for es in external_secrets(obj, path)),
+        tuple(use for obj in loaded.documents for use in _uses(obj, path, compose)),
+        loaded.unreadable > 0,
+        loaded.unreadable > 0 and mentions_external_secret(without_actions(document.text)))
 
 
 def _uses(obj: object, path: str, compose: bool) -> Iterator[SecretUse]:

@@ -15,6 +15,7 @@ from typing import IO, Any, Sequence
 import click
 
 from gates import __version__
+from gates.fix_cli import fix_command, init_command
 from gates.protection.cli import forge_from, forge_options
 from gates.protection.cli import protection as protection_command
 
@@ -193,6 +194,8 @@ def baseline_command(path: Path | None, output: Path | None, config_file: Path |
 
 
 cli.add_command(protection_command)
+cli.add_command(fix_command)
+cli.add_command(init_command)
 
 
 @cli.command("rules")

@@ -18,7 +18,8 @@ from gates.sources import SourceFile
 
 if TYPE_CHECKING:
     from gates.parse.deploy_values import InterpolationScan
-    from gates.parse.yaml import YamlResult
+    from gates.parse.templated import TemplatedYaml
+    from gates.parse.yaml import YamlError, YamlResult
 
 BINARY_SNIFF = 8192
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -86,6 +87,35 @@ class Document:
         from gates.parse.yaml import load_documents
 
         return load_documents(self.text)
+
+    @cached_property
+    def yaml_error(self) -> YamlError | None:
+        """``yaml.error``, without building the round-trip tree when the file is valid.
+
+        ``parse-error`` asks this of every compose file and manifest, most of which no check
+        reads as a tree: libyaml validates them (``parse/yaml.py: check``). When ruamel had to
+        decide, its result is kept as ``yaml``, so nothing is parsed twice.
+        """
+        if "yaml" in self.__dict__:
+            return self.yaml.error
+        from gates.parse.yaml import check
+
+        result = check(self.text)
+        if result is None:
+            return None
+        self.__dict__["yaml"] = result
+        return result.error
+
+    @cached_property
+    def templated(self) -> TemplatedYaml:
+        """The YAML documents that can be read with template actions neutralised.
+
+        The same trees as ``yaml`` when the text has no template markers (one parse serves the
+        file checks and the repo-scope rules); see ``parse/templated.py``.
+        """
+        from gates.parse.templated import read
+
+        return read(self)
 
     @cached_property
     def interpolations(self) -> InterpolationScan:

@@ -70,6 +70,12 @@ class Plan:
     def repo_rules(self) -> list[ActiveRule]:
         return [a for a in self.rules if a.rule.scope == "repo" and a.rule.kind == "check"]
 
+    @property
+    def repo_kinds(self) -> frozenset[str]:
+        """Kinds some repo-scope rule declares it reads: the file scan hands their documents
+        (parsed once) to the repo view. A rule that declares none re-reads what it asks for."""
+        return frozenset(kind for active in self.repo_rules for kind in active.rule.kinds)
+
 
 def make_plan(all_rules: Iterable[Rule], config: Config, root: Path, git: GitRepo | None,
               select: Iterable[str] = (), ignore: Iterable[str] = (),
@@ -160,7 +166,9 @@ def run(source: Source, plan: Plan, baseline: Baseline | None = None) -> Result:
     Findings whose fingerprint is in ``baseline`` are suppressed (kind "baseline").
     """
     started = time.perf_counter()
-    state = _RunState(view=RepoView(plan.config.max_file_size), baseline=baseline)
+    # A staged or diff run's repo-scope rules read the whole tree (``source.view``), not this.
+    keep = frozenset() if isinstance(source, PartialSource) else plan.repo_kinds
+    state = _RunState(view=RepoView(plan.config.max_file_size, keep=keep), baseline=baseline)
     for item in source.files():
         if isinstance(item, Note):
             state.notes.append(item)
@@ -203,7 +211,7 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
         _record(hits, item.path, None, state)
         return
     state.files += 1
-    state.view.add(item, loaded.kind)
+    state.view.add(item, loaded.kind, loaded)
     for active in plan.for_kind(loaded.kind):
         if active.wants(loaded.path):
             hits.extend((active, hit) for hit in _call(active, loaded, state))
@@ -231,21 +239,28 @@ def _scan_repo_rules(source: Source, plan: Plan, state: _RunState) -> None:
 
     Those see the whole tree being committed (read lazily), not just the changed files, and
     report what the change added: findings they also make on the tree before the change are
-    dropped, like file-scope findings on lines the change did not add.
+    dropped, like file-scope findings on lines the change did not add. Both views say which
+    paths changed (``RepoView.changed``), so a rule looks only at what the change may affect;
+    a changed config file can affect everything (``changed`` None).
     """
     if not isinstance(source, PartialSource):
         for active in plan.repo_rules:
             _scan_repo(active, state)
+        state.view.release()
         return
     changes, config = source.changes(), config_relpath(plan.config.path, plan.root)
     due = [a for a in plan.repo_rules if reads_changed(a.rule, a.wants, changes, config)]
     if not due:
         return
+    changed = None if config is not None and config in changes.contents \
+        else frozenset(changes.contents)
     after = _RunState(view=source.view(plan.config.max_file_size), baseline=state.baseline)
+    after.view.changed = changed
     for active in due:
         _scan_repo(active, after)
     if after.findings or after.suppressed:  # else there is nothing to compare: skip "before"
         before = _RunState(view=source.view(plan.config.max_file_size, before=True))
+        before.view.changed = changed
         for active in due:
             _scan_repo(active, before)
         old = {f.fingerprint for f in (*before.findings, *before.suppressed)}
@@ -334,6 +349,7 @@ def _finding(rule: Rule, hit: Hit, path: str, seen: Counter[tuple[str, str]]) ->
         rule_id=rule.id, severity=severity,
         location=Location(path, hit.line, hit.col, hit.end_line, hit.end_col),
         message=hit.message, fix=hit.fix or rule.fix, fingerprint=digest.hexdigest()[:32],
+        fixes=hit.fixes,
     )
 
 

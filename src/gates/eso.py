@@ -30,6 +30,8 @@ POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+_OBJECT_WORDS = re.compile("|".join(re.escape(word) for word in (
+    *ES_KINDS, *POD_SPEC_PATHS, "env_file", "\\")))
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,13 @@ class SecretUse:
 
 def mentions_external_secret(text: str) -> bool:
     return bool(_ES_TEXT.search(text))
+
+
+def may_hold_objects(text: str) -> bool:
+    """False when nothing ``external_secrets``, ``secret_uses`` or ``compose_env_files`` reads
+    can be in ``text``: each needs its kind (or the ``env_file`` key) written out, unless an
+    escape sequence spells it (a backslash, then, means "maybe")."""
+    return bool(_OBJECT_WORDS.search(text))
 
 
 def external_secrets(obj: Any, path: str) -> Iterator[ExternalSecret]:

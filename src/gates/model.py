@@ -60,6 +60,61 @@ class Rule:
     origin: str = "builtin"  # "builtin" or the user rule file's path
 
 
+SAFE, UNSAFE = "safe", "unsafe"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the characters ``[start, end)`` of one file's text with ``replacement``.
+
+    Offsets are *character* offsets (Unicode code points) into the text exactly as
+    ``Document.text`` holds it: decoded, after any BOM, line ends as written (CR LF is two
+    characters). Characters, not bytes, because that is what checks hold: parsers, interpolation
+    spans and ``Document.position`` all work on the decoded text. ``gates.fix`` decodes the file
+    the same way, splices, and encodes it back with the same encoding and BOM, so every byte
+    outside the span stays identical. A file that does not exist reads as empty text: an
+    insertion at 0 creates it. ``sensitive``: the replaced text may be a secret, so nothing that
+    shows an edit (``gates fix --diff``) ever prints the lines it removes.
+    """
+
+    start: int
+    end: int
+    replacement: str
+    sensitive: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"an edit needs 0 <= start <= end, got [{self.start}, {self.end})")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repair a check offers for its hit: edits to one file, applied by ``gates fix``.
+
+    ``safety`` is "safe" (applied by ``gates fix``: it cannot change what the config means
+    beyond what the finding asks for) or "unsafe" (``--unsafe-fixes``: right in most repos but
+    a human should read it, like a scaffold with TODOs). ``path`` is root-relative POSIX, like a
+    finding's, and may name another file than the finding (``.gitignore``, a new manifest).
+    Edits never overlap; their text never holds a secret (only ``Edit.sensitive`` spans remove
+    one).
+    """
+
+    title: str
+    safety: str
+    edits: tuple[Edit, ...]
+    path: str
+
+    def __post_init__(self) -> None:
+        if self.safety not in (SAFE, UNSAFE):
+            raise ValueError(f"fix safety must be 'safe' or 'unsafe', not {self.safety!r}")
+        if not self.edits:
+            raise ValueError(f"fix {self.title!r} has no edits")
+        ordered = sorted(self.edits, key=lambda e: (e.start, e.end))
+        for before, after in zip(ordered, ordered[1:]):
+            if after.start < before.end:
+                raise ValueError(f"fix {self.title!r} has overlapping edits")
+
+
 @dataclass(frozen=True)
 class Hit:
     """What a check reports: a place, a message and the evidence that identifies the problem.
@@ -79,6 +134,7 @@ class Hit:
     fix: str | None = None
     secret: str | None = None
     severity: Severity | None = None  # lower than the rule's for this hit only; never higher
+    fixes: tuple[Fix, ...] = ()  # repairs ``gates fix`` may apply (see ``Fix``)
 
 
 @dataclass(frozen=True)
@@ -111,6 +167,7 @@ class Finding:
     fix: str
     fingerprint: str
     suppression: Suppression | None = None
+    fixes: tuple[Fix, ...] = ()  # copied from the hit by the engine; never part of the fingerprint
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -2,33 +2,62 @@
 
 Repo-scope checks cross-reference files (an app's README, its manifests, its ExternalSecrets;
 two mirrored folders). The engine fills the index while it scans files one by one, then hands
-the view to each repo-scope check once. Documents are re-read on demand rather than kept, so a
-large scan does not hold every file in memory.
+the view to each repo-scope check once. Documents of the kinds repo-scope rules read (``keep``)
+are handed over by the file scan with whatever it already parsed, so a manifest is read and
+parsed once per run; other documents are re-read on demand rather than kept, and ``release``
+drops everything once the repo-scope rules ran, so a large scan does not hold every file.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Iterator
+from typing import Any, Callable, Hashable, Iterator, TypeVar
 
 from gates.documents import Document, load_document
 from gates.sources import SourceFile
 
+_T = TypeVar("_T")
+
 
 @dataclass
 class RepoView:
-    """Files of this run by root-relative path. ``kind`` is None for files not decoded."""
+    """Files of this run by root-relative path. ``kind`` is None for files not decoded.
+
+    ``changed`` is None on a full run. On a staged or diff run it holds the paths the change
+    touched (added, modified, deleted, both sides of a rename): a repo-scope rule then looks only
+    at what the change may affect (the apps that own a changed path, the mirror pairs with a
+    changed member); the engine keeps only what the change added.
+    """
 
     max_file_size: int
     files: dict[str, tuple[SourceFile, str | None]] = field(default_factory=dict)
+    changed: frozenset[str] | None = None
+    keep: frozenset[str] = frozenset()  # kinds whose documents ``add`` keeps
     _cache: dict[str, Document | None] = field(default_factory=dict)
+    _derived: dict[Hashable, Any] = field(default_factory=dict)
+    _sorted: list[str] = field(default_factory=list)
 
-    def add(self, source: SourceFile, kind: str | None) -> None:
+    def add(self, source: SourceFile, kind: str | None, doc: Document | None = None) -> None:
+        """Index a scanned file; its document is kept when a repo-scope rule reads its kind."""
         self.files[source.path] = (source, kind)
+        if doc is not None and kind in self.keep:
+            self._cache[source.path] = doc
 
     def paths(self) -> list[str]:
-        return sorted(self.files)
+        """Every path, sorted (computed once: several rules and app discovery ask)."""
+        if len(self._sorted) != len(self.files):
+            self._sorted = sorted(self.files)
+        return self._sorted
+
+    def paths_under(self, prefix: str) -> Iterator[str]:
+        """Paths that start with ``prefix`` (a folder ending in "/"), in order, by bisection."""
+        paths = self.paths()
+        for index in range(bisect_left(paths, prefix), len(paths)):
+            if not paths[index].startswith(prefix):
+                return
+            yield paths[index]
 
     def kind(self, path: str) -> str | None:
         entry = self.files.get(path)
@@ -49,13 +78,26 @@ class RepoView:
     def documents(self, *kinds: str, under: str = "") -> Iterator[Document]:
         """Documents of ``kinds`` (all kinds when none given) below folder ``under``."""
         prefix = under.rstrip("/") + "/" if under else ""
-        for path in self.paths():
+        for path in self.paths_under(prefix):
             kind = self.kind(path)
-            if kind is None or (kinds and kind not in kinds) or not path.startswith(prefix):
+            if kind is None or (kinds and kind not in kinds):
                 continue
             doc = self.document(path)
             if doc is not None:
                 yield doc
+
+    def derived(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()``, once per view: what several rules derive alike (the apps, an app's
+        deploy objects). Kept with the view, so nothing outlives the run."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        value: _T = self._derived[key]
+        return value
+
+    def release(self) -> None:
+        """Drop kept documents and derived data (the repo-scope rules have run)."""
+        self._cache.clear()
+        self._derived.clear()
 
     def folders_with(self, name: str) -> list[str]:
         """Folders (root-relative, "" for the root) that directly contain a folder ``name``."""

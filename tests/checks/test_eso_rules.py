@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from gates_testing import located, scan
 from gates.cli import main
 
@@ -130,8 +128,6 @@ def test_templated_manifests_are_read(make_repo) -> None:
     assert located(result) == [] and not result.notes
 
 
-@pytest.mark.xfail(strict=True, reason="parse-error reads a templated manifest outside charts/ "
-                   "as k8s YAML; needs a shared change in checks/parse_error.py")
 def test_no_parse_error_for_a_templated_manifest_in_deploy(make_repo) -> None:
     files = compliant()
     files["api/deploy/externalsecret.yaml"] = "{{- if .Values.es }}\n" + EXTERNAL_SECRET \

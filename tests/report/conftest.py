@@ -21,7 +21,9 @@ if importlib.util.find_spec("gates") is None:  # not installed: run from the sou
 
 from gates.model import (
     Docs,
+    Edit,
     Finding,
+    Fix,
     Location,
     Note,
     Result,
@@ -93,6 +95,7 @@ def _finding(
     message: str,
     end: tuple[int, int] | None = None,
     suppression: Suppression | None = None,
+    fixes: tuple[Fix, ...] = (),
 ) -> Finding:
     fix = next(r.fix for r in RULES if r.id == rule)
     return Finding(
@@ -103,7 +106,15 @@ def _finding(
         fix=fix,
         fingerprint=hashlib.sha256(f"{rule}\0{path}\0{message}".encode()).hexdigest(),
         suppression=suppression,
+        fixes=fixes,
     )
+
+
+def _require(name: str, start: int, end: int, safety: str) -> Fix:
+    """The fix untagged-default attaches: ``${NAME:-x}`` -> ``${NAME:?NAME is required}``."""
+    required = f"${{{name}:?{name} is required}}"
+    return Fix(f"Require {name}: {required}", safety, (Edit(start, end, required),),
+               "deploy/compose.yml")
 
 
 FINDINGS = (
@@ -124,6 +135,7 @@ FINDINGS = (
         18,
         "${DB_HOST:-localhost} has an untagged default",
         end=(7, 39),
+        fixes=(_require("DB_HOST", 120, 141, "unsafe"),),
     ),
     _finding(
         "untagged-default",
@@ -132,6 +144,7 @@ FINDINGS = (
         3,
         12,
         "${TAG:-latest} has an untagged default",
+        fixes=(_require("TAG", 40, 54, "safe"),),
     ),
     _finding(
         "bootstrap-schema",

@@ -16,6 +16,7 @@ FINDING_KEYS = [
     "message",
     "fix",
     "fingerprint",
+    "fixes",
 ]
 
 
@@ -47,6 +48,15 @@ def test_frozen_shape(result, render):
         "reason": "local development only",
     }
     assert all(list(n) == ["kind", "message", "path", "rule"] for n in doc["notes"])
+
+
+def test_fixes_list_title_and_safety(result, render):
+    findings = json.loads(render("json", result))["findings"]
+    fixes = {(f["line"], f["rule"]): f["fixes"] for f in findings}
+    assert fixes[(3, "untagged-default")] == [
+        {"title": "Require TAG: ${TAG:?TAG is required}", "safety": "safe"}]
+    assert fixes[(7, "untagged-default")][0]["safety"] == "unsafe"
+    assert fixes[(12, "hardcoded-secret")] == []
 
 
 def test_findings_sorted_and_null_ends(result, render):

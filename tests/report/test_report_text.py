@@ -23,7 +23,14 @@ def test_findings_grouped_by_file_with_fix_lines(result, render):
     assert lines[2].startswith("  fix: Move the value")
     header = lines.index("deploy/compose.yml")
     assert lines[header + 1].startswith("deploy/compose.yml:3:12: warning untagged-default")
-    assert lines[header + 3].startswith("deploy/compose.yml:7:18: warning untagged-default")
+    assert lines[header + 3] == "  [*] fixable with gates fix"
+    assert lines[header + 4].startswith("deploy/compose.yml:7:18: warning untagged-default")
+    assert lines[header + 6] == "  (unsafe fix available: --unsafe-fixes)"
+
+
+def test_fixable_count_before_the_summary(result, render):
+    lines = render("text", result).splitlines()
+    assert lines[-2] == "[*] 1 fixable with gates fix; 1 more with gates fix --unsafe-fixes"
 
 
 def test_display_root_prefixes_paths(result, render):

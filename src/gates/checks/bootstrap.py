@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import Iterator
 
@@ -21,7 +22,9 @@ from gates.checks.vault import exclude_spec
 from gates.context import CheckContext
 from gates.errors import GatesError
 from gates.eso import ExternalSecret, SecretUse
-from gates.model import Hit
+from gates.fixers.bootstrap import external_secret, readme_section
+from gates.fixers.secret_ref import for_use
+from gates.model import Fix, Hit
 from gates.parse.markdown import SecretsSection
 from gates.parse.templated import is_templated
 from gates.repo import RepoView
@@ -32,12 +35,13 @@ _DOTENV_TEMPLATES = ["example", "sample", "template", "dist"]
 
 def _apps(view: RepoView, ctx: CheckContext) -> Iterator[App]:
     """Apps the checklist applies to: deployed from this repo, with files in this run."""
-    return (app for app in discover(view, ctx.config) if not app.implicit and app.files)
+    return (app for app in discover(view, ctx.config, implicit=False) if app.files)
 
 
-def _at(anchor: tuple[str, int] | None, message: str, evidence: str, fix: str) -> Iterator[Hit]:
+def _at(anchor: tuple[str, int] | None, message: str, evidence: str, fix: str,
+        fixes: tuple[Fix, ...] = ()) -> Iterator[Hit]:
     if anchor is not None:
-        yield Hit(anchor[1], 1, message, evidence=evidence, path=anchor[0], fix=fix)
+        yield Hit(anchor[1], 1, message, evidence=evidence, path=anchor[0], fix=fix, fixes=fixes)
 
 
 def _deploy_dir(app: App) -> str:
@@ -62,10 +66,13 @@ def bootstrap_readme(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
                "Direct-Vault")
         if app.readme is None:
             yield from _at(app.anchor(), f"app {app.label} has no README, so no {SECTION} "
-                           "section documents its secrets", f"{app.path}:no-readme", fix)
+                           "section documents its secrets", f"{app.path}:no-readme", fix,
+                           (readme_section(app, deploy_objects(view, app), None),))
         elif app.section is None:
             yield from _at(app.anchor(), f"app {app.label}: {app.readme} has no {SECTION} "
-                           "section", f"{app.path}:no-section", fix)
+                           "section", f"{app.path}:no-section", fix,
+                           (readme_section(app, deploy_objects(view, app),
+                                           view.document(app.readme)),))
         else:
             missing = _section_gaps(app.section)
             if missing:
@@ -105,7 +112,9 @@ def bootstrap_external_secret(view: RepoView, ctx: CheckContext) -> Iterator[Hit
                        f"{app.path}:no-external-secret",
                        f"Add {_deploy_dir(app)}/externalsecret.yaml: an ExternalSecret whose "
                        "spec.data maps each required key to its Vault path and whose "
-                       "spec.target.name is the Secret the workload reads")
+                       "spec.target.name is the Secret the workload reads",
+                       tuple(f for f in (external_secret(view, app, objects, _deploy_dir(app)),)
+                             if f is not None))
 
 
 def _unread(objects: DeployObjects) -> str:
@@ -125,7 +134,7 @@ def bootstrap_secret_ref(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
         for use in objects.uses:
             hit = _use_problem(app, objects, use, allowed, ctx)
             if hit is not None:
-                yield hit
+                yield replace(hit, fixes=for_use(view, app.path, objects, use))
 
 
 def _use_problem(app: App, objects: DeployObjects, use: SecretUse, allowed: list[str],

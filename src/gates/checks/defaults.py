@@ -7,7 +7,8 @@ from typing import Iterator
 from gates.checks.names import is_secret_name
 from gates.context import CheckContext
 from gates.documents import Document
-from gates.model import Hit
+from gates.fixers.defaults import require
+from gates.model import Fix, Hit
 from gates.parse.deploy_values import LocatedExpr, iter_defaults
 
 
@@ -28,7 +29,8 @@ def untagged_default(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
             message = f"{shown} is tagged `# safe-default:` but the tag gives no reason"
         yield _hit(located, message, f"{name}{located.expr.op}",
                    f"Require it with ${{{name}:?{name} is required}}, or keep a real "
-                   "convenience default and say why: `# safe-default: <reason>`")
+                   "convenience default and say why: `# safe-default: <reason>`",
+                   require(doc.path, located, secret=is_secret_name(name)))
 
 
 def secret_default(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
@@ -40,7 +42,8 @@ def secret_default(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
         yield _hit(located, f"{_shown(located)}: {name} is a secret and a secret never has a "
                    "fallback (the default ships to every environment that forgets it)",
                    f"{name}{located.expr.op}",
-                   f"Use ${{{name}:?{name} is required}} and deliver it from the secret store")
+                   f"Use ${{{name}:?{name} is required}} and deliver it from the secret store",
+                   require(doc.path, located, secret=True))
 
 
 def _shown(located: LocatedExpr) -> str:
@@ -49,6 +52,7 @@ def _shown(located: LocatedExpr) -> str:
     return f"`${{{expr.name}{expr.op}…}}`"
 
 
-def _hit(located: LocatedExpr, message: str, evidence: str, fix: str) -> Hit:
+def _hit(located: LocatedExpr, message: str, evidence: str, fix: str, repair: Fix) -> Hit:
     return Hit(line=located.line, col=located.col, end_line=located.end_line,
-               end_col=located.end_col, message=message, evidence=evidence, fix=fix)
+               end_col=located.end_col, message=message, evidence=evidence, fix=fix,
+               fixes=(repair,))

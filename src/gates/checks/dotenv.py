@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 from gates.context import CheckContext
 from gates.documents import Document
+from gates.fixers.gitignore import ignore
 from gates.model import Hit
 
 _ENV_FILE_FLAG = re.compile(r"--env-file(?:=|\s+)(?P<q>['\"]?)(?P<path>[^\s'\"]+)(?P=q)")
@@ -37,6 +38,8 @@ def dotenv_in_deploy_path(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
 
 
 def _compose_env_files(doc: Document, allowed: list[str]) -> Iterator[Hit]:
+    if "env_file" not in doc.text and "\\" not in doc.text:
+        return  # no such key (only an escape could spell it): skip building the YAML tree
     for data in doc.yaml.documents:
         services = data.get("services") if isinstance(data, dict) else None
         if not isinstance(services, dict):
@@ -84,14 +87,17 @@ def dotenv_not_ignored(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
     if "dotenv-in-deploy-path" in ctx.enabled and ctx.in_deploy_path(doc.path):
         return  # reported as dotenv-in-deploy-path, which asks for more than an ignore line
     name = PurePosixPath(doc.path).name
+    ignored = ctx.git is not None and ctx.git.is_ignored(doc.path)
+    fixes = () if ignored else tuple(f for f in (ignore(ctx.root, doc.path),) if f is not None)
     if ctx.git is None:
         yield Hit(1, 1, f"{name} is not covered by a .gitignore: one `git add .` commits it",
-                  evidence="not-ignored")
+                  evidence="not-ignored", fixes=fixes)
     elif ctx.git.is_tracked(doc.path):
+        # The ignore line is half the fix; `git rm --cached` and rotating stay with a human.
         yield Hit(1, 1, f"{name} is committed to git: local env files hold local secrets and "
                   "settings", evidence="tracked",
                   fix=f"Run `git rm --cached {doc.path}`, add it to .gitignore, and rotate any "
-                  "secret it held")
-    elif not ctx.git.is_ignored(doc.path):
+                  "secret it held", fixes=fixes)
+    elif not ignored:
         yield Hit(1, 1, f"{name} is not covered by .gitignore: one `git add .` commits it",
-                  evidence="not-ignored")
+                  evidence="not-ignored", fixes=fixes)

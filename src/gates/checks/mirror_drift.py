@@ -3,7 +3,8 @@
 A finding per differing or missing file. A differing pair is reported in the copy that changed
 last (by git history; a tie goes to the copy, not the declared source), naming its twin and the
 first line where they part; a missing file is reported in the twin that exists. Only pairs with
-a file in this run are checked, so a pre-commit run on two files looks at their mirrors only.
+a file in this run are checked, so a pre-commit run on two files looks at their mirrors only
+(on ``--staged`` / ``--diff``: pairs with a file the change touched, deleted ones included).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ def mirror_drift(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
     tree = DiskTree(ctx.root, ctx.config.exclude, ctx.git,
                     {path: entry[0] for path, entry in view.files.items()})
     where = str(ctx.config.path.name) if ctx.config.path else ".gates.yml"
+    # A staged or diff run's view is the whole tree: there, the pairs with a changed member.
+    scope = view.files if view.changed is None else view.changed
     pairs = [pair for index, group in enumerate(ctx.config.mirrors)
              for pair in _present(index, group, tree, where)
-             if pair.source in view.files or pair.copy in view.files]
+             if pair.source in scope or pair.copy in scope]
     drifted: list[tuple[MirrorPair, bytes, bytes]] = []
     for pair in pairs:
         source, copy = tree.file(pair.source), tree.file(pair.copy)

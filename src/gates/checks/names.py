@@ -6,7 +6,7 @@ import re
 
 # A word of the name (split on _ - . and camelCase) that marks a secret...
 _SECRET_WORDS = {
-    "PASSWORD", "PASSWD", "PASS", "SECRET", "SECRETS", "TOKEN", "APIKEY", "CREDENTIAL",
+    "PASSWORD", "PASSWD", "PASS", "SECRET", "TOKEN", "APIKEY", "CREDENTIAL",
     "CREDENTIALS", "PASSPHRASE", "PRIVATEKEY", "DSN",
 }
 # ...two adjacent words that do (CACHE_KEY is not a secret, API_KEY is).

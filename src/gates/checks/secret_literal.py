@@ -15,7 +15,7 @@ literal secret. A value that ``hardcoded-secret`` already reports is left to it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any, Iterator
 
@@ -25,6 +25,7 @@ from gates.checks.names import is_secret_name, words
 from gates.checks.secret_values import has_placeholder_words, is_reference, quiet_literal
 from gates.context import CheckContext
 from gates.documents import Document, yaml_kinds
+from gates.fixers.secret_ref import for_literal
 from gates.model import Hit
 from gates.parse import dotenv
 from gates.redact import redact
@@ -58,7 +59,9 @@ def secret_literal(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
     covered = _hardcoded(doc) if "hardcoded-secret" in ctx.enabled else []
     for lit in found:
         if not any(_overlaps(lit, span) for span in covered):
-            yield _hit(doc, lit)
+            hit = _hit(doc, lit)
+            yield replace(hit, fixes=for_literal(doc, ctx, hit.line, lit.key)) \
+                if lit.where == "k8s-env" else hit
 
 
 def _reportable(lit: Literal, min_length: int, extra: frozenset[str]) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import hashlib
 import json
 import random
 import re
@@ -58,6 +59,7 @@ class SecretPattern:
     flags: int = 0
     shape: str = "{}"  # how the value appears in the wild (tests embed ``shape.format(value)``)
     var: str = ""  # a variable name that fits the value (tests; empty: from the id)
+    keyed: bool = False  # found only where a name mentions the provider (tests: keyed syntaxes)
 
     @property
     def variable(self) -> str:
@@ -167,6 +169,61 @@ def _aws_secret_valid(match: re.Match[str]) -> bool:
     """Forty base64 chars with both letter cases: a hex digest (a git SHA) never qualifies."""
     value = match.group("secret")
     return any(c.islower() for c in value) and any(c.isupper() for c in value)
+
+
+# Google API keys that Firebase's SDKs and quickstarts publish in their sample configuration
+# (``google-services.json``, ``GoogleService-Info.plist``): public examples, not anyone's key.
+# Kept as SHA-256 digests so that no key-shaped string lives in this file.
+_PUBLISHED_GOOGLE_EXAMPLE_KEYS = frozenset({
+    "0b476bdf9acf2123d547b5ae76f1e59884d8ec9553ee0c47e9f31fd4768f3f3c",
+    "2037abcaffb2b77785da716cf7ccff4ff4d00c4ea930db0167b7d71f50af7eb4",
+    "27a9a42931dff7eb2f8434e20a9bce976ea364e7bee49187f19d5cfeca9c7045",
+    "37f8f09bdf12c2f2eae4ead7273a62ddb0c23459cbf902892f282b57f7ed6619",
+    "3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665",
+    "3f370c9dd8225c63b5c77de1f785edc9712958f18bb612d5fa2e0ae33aeca682",
+    "49f777db995e8260da7ca9ffdf0c08d66f0453e97ec967018baf2cdfe3b582d0",
+    "4c98242dcadc8b29005c6b4aad526552d5ea1842149154c0694adeec75847583",
+    "8731261cb72d86267a32a532ebd3df429e2144e5e4ced7e13568bc9e6c8fb1b1",
+    "a19f89ab3555eac10c40741f6df79ecf0935998f15569f8db9d67bce0181fff6",
+    "a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41",
+    "dc0fcf046c61640cbd1e8b999ada3262d722c2ca4bf42dceac999020ffdbb614",
+    "e4a5542bb7fd7b67e943c71ad29c34b5972c9840597e7eda53e666f44d5da0b9",
+    "ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d",
+    "eb540d2b6ee2a0a47c5779bc8a0141784c6b753840d4c6f4e2428a6e86e9e0b1",
+})
+
+
+def _google_key_valid(match: re.Match[str]) -> bool:
+    return hashlib.sha256(match.group(0).encode()).hexdigest() not in _PUBLISHED_GOOGLE_EXAMPLE_KEYS
+
+
+def _base64_jwt_valid(match: re.Match[str]) -> bool:
+    """A JWT encoded once more in base64 (Kubernetes ``data:``, env dumps): decode, then check."""
+    raw = b64decode_loose(match.group("secret").rstrip("="))
+    if raw is None:
+        return False
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return False
+    parts = text.strip().split(".")
+    if len(parts) != 3 or not parts[2]:
+        return False
+    head = _json_object(parts[0])
+    return head is not None and "alg" in head and _json_object(parts[1]) is not None
+
+
+def _mixed(match: re.Match[str]) -> bool:
+    """Letters and digits both: a random token, not a word, a number or a hex-only digest."""
+    value = match.group("secret") if "secret" in match.re.groupindex else match.group(0)
+    return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
+
+
+def _mixed_case(match: re.Match[str]) -> bool:
+    """Upper, lower and digits: a base62 secret, not a lowercase hex digest that shares its prefix."""
+    value = match.group(0)
+    return any(c.isupper() for c in value) and any(c.islower() for c in value) \
+        and any(c.isdigit() for c in value)
 
 
 # Passwords that documentation uses to mean "your password here".
@@ -296,6 +353,212 @@ def _pem(type_id: str, name: str, label: str) -> SecretPattern:
         (f"begin {label.lower()}",), gen_pem(label), min_entropy=4.0, fake_check=False)
 
 
+# -- provider name + value shape ---------------------------------------------------------------
+# Many providers issue tokens with no prefix: a 32-character key is only an Adafruit IO key
+# because the name it is assigned to says "adafruit". These patterns need the provider's name
+# in the assigned name (``ADAFRUIT_IO_KEY=…``, ``adafruitToken := "…"``, ``<adafruitKey>…``,
+# ``adafruit api key: …`` in a text file), a secret word in that name, and a value of the
+# provider's documented shape right after the assignment.
+
+_NAME_SECRET_WORD = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|api|access|bearer|sign")
+# A name ending in one of these is about the credential, or is a public identifier.
+_NAME_NOT_SECRET_LAST = frozenset({
+    "ID", "IDS", "URL", "URI", "HOST", "HOSTNAME", "PORT", "NAME", "USER", "USERNAME", "EMAIL",
+    "ENDPOINT", "REGION", "PATH", "FILE", "DIR", "TYPE", "ENABLED", "HEADER", "VERSION", "ORG",
+    "ACCOUNT", "PROJECT", "DOMAIN", "SITE", "ZONE", "LENGTH", "TTL", "EXPIRY", "SCOPE", "SCOPES",
+})
+_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_.$-")
+
+
+def _named_valid(match: re.Match[str]) -> bool:
+    """The provider's name starts a word of a secret-like name; the value is a random token."""
+    text, start = match.string, match.start()
+    before = text[start - 1] if start else " "
+    if before.isalpha() and not (before.islower() and text[start].isupper()):
+        return False  # ``global`` is not Lob, ``consumo`` is not Sumo Logic
+    lo = start
+    while lo > 0 and text[lo - 1] in _NAME_CHARS and start - lo < 40:
+        lo -= 1
+    name = text[lo:match.end("tail")]
+    if not _NAME_SECRET_WORD.search(name):
+        return False
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name.strip())
+    last = [w for w in re.split(r"[^A-Za-z0-9]+", spaced.upper()) if w][-1:]
+    if last and last[0] in _NAME_NOT_SECRET_LAST:
+        return False
+    return _mixed(match)
+
+
+_UUID_RE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+def _uuid(rng: Rng) -> str:
+    return "-".join(rand(rng, HEX, n) for n in (8, 4, 4, 4, 12))
+
+
+def _named(type_id: str, name: str, keywords: tuple[str, ...], value: str,
+           generate: Callable[[Rng], str], var: str) -> SecretPattern:
+    """A ``value`` (regex) assigned to a name that contains one of ``keywords``.
+
+    The name may go on after the keyword (``_IO_KEY``, ``Token``, `` api key``), close a quote
+    or a tag, and take a type (``var x string =``) before any of ``= : := ::= ?= => .= ,`` or
+    ``>``; the value may be quoted, or on the next line of an XML element.
+    """
+    names = "|".join(re.escape(k).replace(r"\ ", " ") for k in keywords)
+    regex = (rf"(?i:{names})(?P<tail>[\w. -]{{0,30}}?)[\"'\]]?[ \t]*"
+             r"(?:[:?]{0,3}=|=>|:|\.=|,|>)\s{0,20}?[\"'`]?"
+             rf"(?P<secret>{value})(?![A-Za-z0-9_+/=-])")
+    return SecretPattern(type_id, name, regex, keywords, generate, validate=_named_valid,
+                         var=var, keyed=True)
+
+
+def _alnum(n: int) -> Callable[[Rng], str]:
+    return lambda rng: _with_digit(rng, rand(rng, ALNUM, n))
+
+
+def _with_digit(rng: Rng, value: str) -> str:
+    """Random values of a few characters may lack a digit; tests need one that has both."""
+    at = rng.randrange(len(value))
+    return value[:at] + str(rng.randrange(10)) + value[at + 1:] if not any(
+        c.isdigit() for c in value) else value
+
+
+_A = "A-Za-z0-9"
+_NAMED: tuple[SecretPattern, ...] = tuple(_named(*row) for row in (
+    ("adafruit-io-key", "Adafruit IO key", ("adafruit",), rf"[{_A}_-]{{32}}",
+     lambda rng: _with_digit(rng, rand(rng, URLSAFE, 32)), "ADAFRUIT_IO_KEY"),
+    ("adobe-api-credential", "Adobe API credential", ("adobe",), "[a-fA-F0-9]{32}",
+     _tok("", HEX, 32), "ADOBE_CLIENT_SECRET"),
+    ("airtable-api-key", "Airtable legacy API key", ("airtable",), f"[{_A}]{{17}}", _alnum(17),
+     "AIRTABLE_API_KEY"),
+    ("algolia-admin-key", "Algolia API key", ("algolia",), "[a-fA-F0-9]{32}", _tok("", HEX, 32),
+     "ALGOLIA_ADMIN_KEY"),
+    ("alibaba-access-key-secret", "Alibaba Cloud AccessKey secret", ("alibaba", "aliyun"),
+     f"[{_A}]{{30}}", _alnum(30), "ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+    ("asana-client-secret", "Asana client secret or token", ("asana",), f"[{_A}]{{32}}",
+     _alnum(32), "ASANA_CLIENT_SECRET"),
+    ("atlassian-legacy-api-token", "Atlassian (Jira / Confluence) API token",
+     ("atlassian", "jira", "confluence"), f"[{_A}]{{24}}", _alnum(24), "JIRA_API_TOKEN"),
+    ("beamer-api-key", "Beamer API key", ("beamer",), rf"b_[{_A}=_-]{{44}}",
+     _tok("b_", URLSAFE, 44), "BEAMER_API_KEY"),
+    ("bitbucket-client-secret", "Bitbucket OAuth consumer secret", ("bitbucket",),
+     f"[{_A}_-]{{64}}|[{_A}]{{32}}", _alnum(32), "BITBUCKET_CLIENT_SECRET"),
+    ("bittrex-api-secret", "Bittrex API key or secret", ("bittrex",), f"[{_A}]{{32}}",
+     _alnum(32), "BITTREX_API_SECRET"),
+    ("cisco-meraki-api-key", "Cisco Meraki API key", ("meraki",), "[a-fA-F0-9]{40}",
+     _tok("", HEX, 40), "MERAKI_API_KEY"),
+    ("cloudflare-api-credential", "Cloudflare API token or global API key", ("cloudflare",),
+     f"[{_A}_-]{{40}}|[a-fA-F0-9]{{37}}", lambda rng: _with_digit(rng, rand(rng, URLSAFE, 40)),
+     "CLOUDFLARE_API_TOKEN"),
+    ("codecov-token", "Codecov upload token", ("codecov",), f"{_UUID_RE}|[{_A}]{{32}}", _uuid,
+     "CODECOV_TOKEN"),
+    ("cohere-api-key", "Cohere API key", ("cohere", "co_api_key"), f"[{_A}]{{40}}", _alnum(40),
+     "COHERE_API_KEY"),
+    ("coinbase-api-secret", "Coinbase API secret", ("coinbase",), f"[{_A}_-]{{64}}",
+     _alnum(64), "COINBASE_API_SECRET"),
+    ("confluent-api-secret", "Confluent Cloud API key or secret", ("confluent",),
+     f"[{_A}+/]{{64}}|[{_A}]{{16}}", _alnum(64), "CONFLUENT_API_SECRET"),
+    ("contentful-delivery-token", "Contentful delivery API token", ("contentful",),
+     f"[{_A}_-]{{43}}", _alnum(43), "CONTENTFUL_DELIVERY_TOKEN"),
+    ("datadog-api-key", "Datadog API or application key", ("datadog",),
+     f"[{_A}]{{40}}|[a-fA-F0-9]{{32}}", _alnum(40), "DATADOG_APP_KEY"),
+    ("discord-client-secret", "Discord client secret or bot token", ("discord",),
+     f"[a-fA-F0-9]{{64}}|[{_A}_-]{{32}}", _tok("", HEX, 64), "DISCORD_CLIENT_SECRET"),
+    ("droneci-token", "Drone CI token", ("droneci", "drone_", "drone-"), f"[{_A}]{{32}}",
+     _alnum(32), "DRONE_TOKEN"),
+    ("dropbox-app-secret", "Dropbox app key or secret", ("dropbox",), f"[{_A}]{{15}}", _alnum(15),
+     "DROPBOX_APP_SECRET"),
+    ("etsy-api-key", "Etsy API key", ("etsy",), f"[{_A}]{{24}}", _alnum(24), "ETSY_API_KEY"),
+    ("facebook-app-secret", "Facebook app secret", ("facebook",), "[a-fA-F0-9]{32}",
+     _tok("", HEX, 32), "FACEBOOK_APP_SECRET"),
+    ("fastly-api-token", "Fastly API token", ("fastly",), f"[{_A}=_-]{{32}}", _alnum(32),
+     "FASTLY_API_TOKEN"),
+    ("finicity-credential", "Finicity app key or secret", ("finicity",),
+     f"[a-fA-F0-9]{{32}}|[{_A}]{{20}}", _tok("", HEX, 32), "FINICITY_APP_KEY"),
+    ("finnhub-api-key", "Finnhub API key", ("finnhub",), f"[{_A}]{{20}}", _alnum(20),
+     "FINNHUB_API_KEY"),
+    ("flickr-api-secret", "Flickr API key", ("flickr",), f"[{_A}]{{32}}", _alnum(32),
+     "FLICKR_API_KEY"),
+    ("freshbooks-token", "FreshBooks access token", ("freshbooks",), f"[{_A}]{{64}}", _alnum(64),
+     "FRESHBOOKS_ACCESS_TOKEN"),
+    ("gitter-token", "Gitter access token", ("gitter",), f"[{_A}_-]{{40}}", _alnum(40),
+     "GITTER_TOKEN"),
+    ("gocardless-access-token", "GoCardless access token", ("gocardless",),
+     f"(?:live|sandbox)_[{_A}=_-]{{40}}", _tok("live_", URLSAFE, 40), "GOCARDLESS_ACCESS_TOKEN"),
+    ("heroku-legacy-api-key", "Heroku API key (legacy UUID)", ("heroku",), _UUID_RE, _uuid,
+     "HEROKU_API_KEY"),
+    ("hubspot-api-key", "HubSpot API key (legacy UUID)", ("hubspot",), _UUID_RE, _uuid,
+     "HUBSPOT_API_KEY"),
+    ("intercom-access-token", "Intercom access token", ("intercom",), f"[{_A}=_-]{{60}}",
+     _alnum(60), "INTERCOM_ACCESS_TOKEN"),
+    ("jfrog-token", "JFrog identity token or API key",
+     ("jfrog", "artifactory", "bintray", "xray"), f"[{_A}]{{73}}|[{_A}]{{64}}", _alnum(64),
+     "JFROG_ACCESS_TOKEN"),
+    ("kraken-api-secret", "Kraken API secret", ("kraken",), f"[{_A}+/=-]{{80,90}}", _alnum(88),
+     "KRAKEN_API_SECRET"),
+    ("kucoin-api-secret", "KuCoin API key or secret", ("kucoin",),
+     f"{_UUID_RE}|[a-fA-F0-9]{{24}}", _uuid, "KUCOIN_API_SECRET"),
+    ("launchdarkly-token", "LaunchDarkly access token", ("launchdarkly", "launch_darkly"),
+     f"[{_A}=_-]{{40}}", _alnum(40), "LAUNCHDARKLY_ACCESS_TOKEN"),
+    ("linear-client-secret", "Linear OAuth client secret", ("linear",), "[a-fA-F0-9]{32}",
+     _tok("", HEX, 32), "LINEAR_CLIENT_SECRET"),
+    ("linkedin-client-secret", "LinkedIn client secret", ("linkedin",),
+     f"[{_A}]{{16}}|[{_A}]{{14}}", _alnum(16), "LINKEDIN_CLIENT_SECRET"),
+    ("lob-api-key", "Lob API key", ("lob",), "(?:live|test)_[a-fA-F0-9]{35}",
+     _tok("live_", HEX, 35), "LOB_API_KEY"),
+    ("looker-client-secret", "Looker API client secret", ("looker",),
+     f"[{_A}]{{24}}|[{_A}]{{20}}", _alnum(24), "LOOKER_CLIENT_SECRET"),
+    ("mailgun-signing-key", "Mailgun webhook signing key", ("mailgun",),
+     "[a-fA-F0-9]{32}-[a-fA-F0-9]{8}-[a-fA-F0-9]{8}",
+     lambda rng: f"{rand(rng, HEX, 32)}-{rand(rng, HEX, 8)}-{rand(rng, HEX, 8)}",
+     "MAILGUN_SIGNING_KEY"),
+    ("mattermost-token", "Mattermost access token", ("mattermost",), f"[{_A}]{{26}}",
+     _alnum(26), "MATTERMOST_TOKEN"),
+    ("messagebird-api-key", "MessageBird API key", ("messagebird", "message_bird"),
+     f"[{_A}]{{25}}|{_UUID_RE}", _alnum(25), "MESSAGEBIRD_API_KEY"),
+    ("netlify-token-named", "Netlify access token", ("netlify",), f"[{_A}=_-]{{40,46}}",
+     _alnum(43), "NETLIFY_AUTH_TOKEN"),
+    ("new-relic-api-key-named", "New Relic API key", ("newrelic", "new_relic", "new-relic"),
+     f"[{_A}]{{64}}", _alnum(64), "NEW_RELIC_API_KEY"),
+    ("nytimes-api-key", "New York Times API key", ("nytimes", "nyt_"), f"[{_A}=_-]{{32}}",
+     _alnum(32), "NYTIMES_API_KEY"),
+    ("okta-token-named", "Okta API token", ("okta",), f"[{_A}=_-]{{42}}",
+     lambda rng: "00" + rand(rng, URLSAFE, 40), "OKTA_API_TOKEN"),
+    ("plaid-secret", "Plaid secret or access token", ("plaid",),
+     f"access-(?:sandbox|development|production)-{_UUID_RE}|[{_A}]{{30}}|[{_A}]{{24}}",
+     _alnum(30), "PLAID_SECRET"),
+    ("privateai-api-key", "Private AI API key", ("privateai", "private_ai", "private-ai"),
+     f"[{_A}]{{32}}", _alnum(32), "PRIVATEAI_API_KEY"),
+    ("rapidapi-key", "RapidAPI key", ("rapidapi",), f"[{_A}_-]{{50}}", _alnum(50),
+     "RAPIDAPI_KEY"),
+    ("sendbird-api-token", "Sendbird API token", ("sendbird",), f"[a-fA-F0-9]{{40}}|{_UUID_RE}",
+     _tok("", HEX, 40), "SENDBIRD_API_TOKEN"),
+    ("sentry-legacy-token", "Sentry auth token (legacy)", ("sentry",), "[a-fA-F0-9]{64}",
+     _tok("", HEX, 64), "SENTRY_AUTH_TOKEN"),
+    ("snyk-token", "Snyk API token", ("snyk",), _UUID_RE, _uuid, "SNYK_TOKEN"),
+    ("squarespace-api-key", "Squarespace API key", ("squarespace",), _UUID_RE, _uuid,
+     "SQUARESPACE_API_KEY"),
+    ("sumologic-access-key", "Sumo Logic access id or key", ("sumo",),
+     f"[{_A}]{{64}}|su[{_A}]{{12}}", _alnum(64), "SUMO_ACCESS_KEY"),
+    ("travisci-token", "Travis CI token", ("travis",), f"[{_A}]{{22}}", _alnum(22),
+     "TRAVIS_API_TOKEN"),
+    ("twitch-api-token", "Twitch API token", ("twitch",), f"[{_A}]{{30}}", _alnum(30),
+     "TWITCH_CLIENT_SECRET"),
+    ("twitter-api-credentials", "X / Twitter API key, secret or access token",
+     ("twitter",), rf"[0-9]{{15,25}}-[{_A}]{{20,40}}|[{_A}]{{50}}|[{_A}]{{45}}|[{_A}]{{25}}",
+     _alnum(50), "TWITTER_API_SECRET"),
+    ("yandex-cloud-credential", "Yandex Cloud key or token", ("yandex",),
+     rf"t1\.[A-Z0-9a-z_-]+={{0,2}}\.[A-Z0-9a-z_-]{{86}}={{0,2}}|AQVN[{_A}_-]{{35,38}}"
+     rf"|YC[{_A}_-]{{38}}", _tok("AQVN", URLSAFE, 36), "YANDEX_API_KEY"),
+    ("zendesk-api-token", "Zendesk API token", ("zendesk",), f"[{_A}]{{40}}", _alnum(40),
+     "ZENDESK_API_TOKEN"),
+    ("telegram-bot-token-named", "Telegram bot token", ("telegram",),
+     rf"[0-9]{{5,16}}:[{_A}_-]{{35}}",
+     lambda rng: f"{rng.randrange(10**8, 10**10)}:AA{rand(rng, URLSAFE, 33)}",
+     "TELEGRAM_BOT_TOKEN"),
+))
+
+
 CATALOGUE: tuple[SecretPattern, ...] = (
     # Private keys first: the most damaging, and their bodies contain other shapes.
     SecretPattern(
@@ -421,7 +684,7 @@ CATALOGUE: tuple[SecretPattern, ...] = (
 
     # Google.
     SecretPattern("google-api-key", "Google API key", _b(r"AIza[0-9A-Za-z_-]{35}", "A-Za-z0-9_-"),
-                  ("aiza",), _tok("AIza", URLSAFE, 35)),
+                  ("aiza",), _tok("AIza", URLSAFE, 35), validate=_google_key_valid),
     SecretPattern("google-oauth-client-secret", "Google OAuth client secret",
                   _b(r"GOCSPX-[A-Za-z0-9_-]{28}", "A-Za-z0-9_-"), ("gocspx-",),
                   _tok("GOCSPX-", URLSAFE, 28)),
@@ -613,8 +876,8 @@ CATALOGUE: tuple[SecretPattern, ...] = (
     SecretPattern("sentry-user-token", "Sentry user auth token", _b(r"sntryu_[a-f0-9]{64}"),
                   ("sntryu_",), _tok("sntryu_", HEX, 64)),
     SecretPattern("sentry-org-token", "Sentry organization auth token",
-                  _b(r"sntrys_eyJ[A-Za-z0-9+/=_-]{50,}", "A-Za-z0-9+/=_-"), ("sntrys_",),
-                  gen_sentry_org_token),
+                  _b(r"sntrys_eyJ[A-Za-z0-9+/=_-]{30,}_[A-Za-z0-9+/]{43}", "A-Za-z0-9+/=_-"),
+                  ("sntrys_",), gen_sentry_org_token),
     SecretPattern("new-relic-user-key", "New Relic user API key",
                   _b(r"NRAK-[A-Z0-9]{27}", "A-Za-z0-9_-"), ("nrak-",),
                   _tok("NRAK-", UPPER_ALNUM, 27)),

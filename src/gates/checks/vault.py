@@ -8,6 +8,7 @@ env. A Vault client in app code is allowed only for a documented dynamic-secrets
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, Iterator
 
@@ -15,6 +16,7 @@ from gates.apps import DIRECT_VAULT, App, discover
 from gates.checks.vault_clients import ClientUse, client_uses, language
 from gates.context import CheckContext
 from gates.documents import Document
+from gates.fixers.vault import stanza
 from gates.ignore import spec
 from gates.model import Hit
 from gates.parse.hcl import PathRule, Policy, policies, shell_policies
@@ -77,10 +79,12 @@ def vault_policy_kv2_path(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
     else:
         found = policies(doc.text)
     for policy in found:
-        yield from _kv2_gaps(policy, bool(ctx.options["exact_needs_glob"]))
+        for hit, rule, missing in _kv2_gaps(policy, bool(ctx.options["exact_needs_glob"])):
+            fix = stanza(doc, rule.line, missing, _granted(rule))
+            yield dataclasses.replace(hit, fixes=(fix,)) if fix is not None else hit
 
 
-def _kv2_gaps(policy: Policy, exact_needs_glob: bool) -> Iterator[Hit]:
+def _kv2_gaps(policy: Policy, exact_needs_glob: bool) -> Iterator[tuple[Hit, PathRule, str]]:
     for rule in policy.rules:
         if not any(c != "deny" for c in rule.capabilities) or not _KV2.match(rule.path):
             continue
@@ -88,15 +92,20 @@ def _kv2_gaps(policy: Policy, exact_needs_glob: bool) -> Iterator[Hit]:
             base = rule.path[:-2]
             if not any(_matches(other.path, base) for other in policy.rules):
                 yield _gap(rule, base, "a KV v2 glob only matches paths below it, so the "
-                           f"secret at `{base}` itself is denied")
+                           f"secret at `{base}` itself is denied"), rule, base
         elif exact_needs_glob and "*" not in rule.path and "+" not in rule.path:
             probe = rule.path + "/\x00"
             if not any(_matches(other.path, probe) for other in policy.rules):
-                yield _gap(rule, rule.path + "/*", "the secrets nested below it are denied")
+                yield _gap(rule, rule.path + "/*", "the secrets nested below it are denied"), \
+                    rule, rule.path + "/*"
+
+
+def _granted(rule: PathRule) -> tuple[str, ...]:
+    return tuple(c for c in rule.capabilities if c != "deny")
 
 
 def _gap(rule: PathRule, missing: str, why: str) -> Hit:
-    caps = ", ".join(f'"{c}"' for c in rule.capabilities if c != "deny")
+    caps = ", ".join(f'"{c}"' for c in _granted(rule))
     return Hit(rule.line, rule.col, f"the policy grants `{rule.path}` but not `{missing}`: {why}",
                end_line=rule.line, end_col=rule.col + len(rule.path),
                evidence=f"{rule.path}->{missing}",

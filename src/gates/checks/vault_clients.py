@@ -14,7 +14,6 @@ from pathlib import PurePosixPath
 from typing import Any, Iterator
 
 from gates.documents import Document
-from gates.parse.templated import load
 
 _KIND_LANGUAGES = {"python": "python", "javascript": "js", "typescript": "js", "go": "go",
                    "java": "java", "ruby": "ruby", "shell": "shell", "dockerfile": "shell"}
@@ -128,7 +127,7 @@ def _is_comment(line: str, lang: str) -> bool:
 
 def _spring_yaml(doc: Document) -> Iterator[ClientUse]:
     """``spring.cloud.vault`` (nested or dotted keys) unless ``enabled: false``."""
-    for data in load(doc.text).documents:
+    for data in doc.templated.documents:
         spring = data.get("spring") if isinstance(data, dict) else None
         cloud = spring.get("cloud") if isinstance(spring, dict) else None
         if isinstance(cloud, dict) and "vault" in cloud and not _disabled(cloud["vault"]):

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gates.parse.yaml import load_documents
+from gates.parse.yaml import YamlError, YamlResult, check, load_documents
+
+if TYPE_CHECKING:
+    from gates.documents import Document
 
 TEMPLATED = "\u27e8tpl\u27e9"  # a marker no real name contains
 _ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -24,11 +27,15 @@ _SEPARATOR = re.compile(r"^---[ \t]*(?:#.*)?$", re.M)
 
 @dataclass(frozen=True)
 class TemplatedYaml:
-    """The YAML documents that could be read; ``unreadable`` counts those that could not."""
+    """The YAML documents that could be read; ``unreadable`` counts those that could not.
+
+    ``error`` is why the first unreadable document could not be read (None when all could).
+    """
 
     documents: tuple[Any, ...]
     unreadable: int = 0
     templated: bool = False
+    error: YamlError | None = None
 
 
 def has_template(text: str) -> bool:
@@ -39,18 +46,47 @@ def load(text: str) -> TemplatedYaml:
     """Every readable document of ``text``; never raises."""
     templated = has_template(text)
     source = detemplate(text) if templated else text
-    whole = load_documents(source)
+    return _read(source, load_documents(source), templated)
+
+
+def read(doc: Document) -> TemplatedYaml:
+    """``load(doc.text)``, reusing the document's own parse when it has no template markers.
+
+    Use ``doc.templated``, which keeps the result: a manifest is then parsed once per run for
+    the file checks and every repo-scope rule that reads it.
+    """
+    if has_template(doc.text):
+        return load(doc.text)
+    return _read(doc.text, doc.yaml, False)
+
+
+def readable(doc: Document) -> bool:
+    """True when ``doc.templated`` would read every document, decided cheaply (libyaml).
+
+    For a caller that needs the trees only when there is something in them for it: a file that
+    reads whole is not an "unreadable" one, and its trees need not be built to say so.
+    """
+    if not has_template(doc.text):
+        return doc.yaml_error is None
+    result = check(detemplate(doc.text))
+    return result is None or result.error is None
+
+
+def _read(source: str, whole: YamlResult, templated: bool) -> TemplatedYaml:
+    """The documents of ``whole`` (``source`` parsed), else those of each ``---`` chunk."""
     if whole.error is None:
         return TemplatedYaml(tuple(d for d in whole.documents if d is not None), 0, templated)
     documents: list[Any] = []
     unreadable = 0
+    first: YamlError | None = None
     for chunk in _chunks(source):
         parsed = load_documents(chunk)
         if parsed.error is not None:
             unreadable += 1
+            first = first or parsed.error
         else:
             documents.extend(d for d in parsed.documents if d is not None)
-    return TemplatedYaml(tuple(documents), unreadable, templated)
+    return TemplatedYaml(tuple(documents), unreadable, templated, first)
 
 
 def detemplate(text: str) -> str:

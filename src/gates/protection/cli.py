@@ -146,25 +146,44 @@ def protection(ctx: click.Context, directory: Path, config_file: Path | None,
 
 
 @protection.command("snapshot")
-@click.option("--output", "-o", "snapshot_file", required=True,
+@click.option("--output", "-o", "snapshot_file",
               type=click.Path(path_type=Path, dir_okay=False), help="The JSON file to write.")
+@click.option("--declare", is_flag=True,
+              help="Write .gates/protection.yml declaring what the forge enforces now.")
+@click.option("--force", is_flag=True, help="With --declare: replace an existing declaration.")
 @click.option("--branch", "branches", multiple=True, metavar="NAME",
-              help="Branch to record (repeatable; default: every declared branch).")
+              help="Branch to record (repeatable; default: every declared branch, else the "
+                   "default branch).")
 @_forge(with_snapshot=False)
 @click.pass_obj
-def snapshot_command(parent: tuple[Path, Path | None, ForgeOptions], snapshot_file: Path,
-                     branches: tuple[str, ...], **forge: Any) -> None:
-    """Record live branch protection as JSON, to check later with --snapshot FILE."""
+def snapshot_command(parent: tuple[Path, Path | None, ForgeOptions], snapshot_file: Path | None,
+                     declare: bool, force: bool, branches: tuple[str, ...], **forge: Any) -> None:
+    """Record live branch protection as JSON (--output FILE, to check later with --snapshot
+    FILE) or as the repo's declaration (--declare)."""
     import dataclasses
 
     from gates.protection.command import record_snapshot
 
     directory, config_file, options = parent
     mine = {k: v for k, v in forge.items() if v is not None}
-    recorded = record_snapshot([directory], config_file, dataclasses.replace(options, **mine),
-                               snapshot_file, list(branches))
-    click.echo(f"gates: recorded {len(recorded.branches)} branch(es) of {recorded.repo} from "
-               f"{recorded.api_url} to {snapshot_file}", err=True)
+    options = dataclasses.replace(options, **mine)
+    if declare:
+        from gates.forge import snapshot as snapshot_file_format
+        from gates.protection.declare import declare as write_declaration
+
+        written, recorded = write_declaration([directory], config_file, options,
+                                              list(branches), force)
+        if snapshot_file is not None:
+            snapshot_file_format.write(recorded, snapshot_file)
+        click.echo(f"gates: declared {len(recorded.branches)} branch(es) of {recorded.repo} in "
+                   f"{written}", err=True)
+    elif snapshot_file is None:
+        raise click.UsageError("give --output FILE (a snapshot) or --declare (a declaration)")
+    else:
+        recorded = record_snapshot([directory], config_file, options, snapshot_file,
+                                   list(branches))
+        click.echo(f"gates: recorded {len(recorded.branches)} branch(es) of {recorded.repo} "
+                   f"from {recorded.api_url} to {snapshot_file}", err=True)
     for state in recorded.branches:
         for source in state.unknown:
             click.echo(f"gates: warning: branch {state.branch}: {source.title} could not be "

@@ -2,8 +2,10 @@
 
 Scripts depend on this shape, so it is written out field by field here rather than derived from
 ``dataclasses.asdict``: renaming a field in ``model.py`` must not change the output. A change to
-the shape needs ``"version": 2`` and a converter, like zizmor's ``json/v1``. Paths are
-root-relative (never ``display_root``): machines join them with ``root`` themselves.
+the shape needs ``"version": 2`` and a converter, like zizmor's ``json/v1``; a new key
+(``fixes``, added with ``gates fix``) keeps version 1, since a v1 reader ignores keys it does not
+know. Paths are root-relative (never ``display_root``): machines join them with ``root``
+themselves.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "fix": finding.fix,
         "fingerprint": finding.fingerprint,
+        "fixes": [{"title": fix.title, "safety": fix.safety} for fix in finding.fixes],
     }
 
 

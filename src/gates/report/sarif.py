@@ -18,7 +18,7 @@ from urllib.parse import quote
 from gates.report import RenderOptions, execution_successful, ordered_findings, ordered_notes
 
 if TYPE_CHECKING:
-    from gates.model import Docs, Finding, Note, Result, Rule, Suppression
+    from gates.model import Docs, Finding, Fix, Note, Result, Rule, Suppression
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/gates-dev/gates"
@@ -137,7 +137,32 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.suppression is not None:
         result["suppressions"] = [_suppression(finding.suppression)]
+    if finding.fixes:
+        result["fixes"] = [_fix(fix) for fix in finding.fixes]
     return result
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    """A SARIF ``fix``: one artifactChange of replacements.
+
+    ``deletedRegion`` uses ``charOffset`` / ``charLength``: gates' edits are character offsets
+    (Unicode code points, like ``columnKind``) into the decoded text after any BOM, which SARIF
+    does not count either. An insertion deletes nothing (``charLength`` 0); a fix that creates
+    a file points at an artifact that does not exist yet.
+    """
+    replacements = []
+    for edit in sorted(fix.edits, key=lambda e: (e.start, e.end)):
+        replacement: dict[str, Any] = {
+            "deletedRegion": {"charOffset": edit.start, "charLength": edit.end - edit.start}}
+        if edit.replacement:
+            replacement["insertedContent"] = {"text": edit.replacement}
+        replacements.append(replacement)
+    return {
+        "description": {"text": f"{fix.title} ({fix.safety} fix)"},
+        "artifactChanges": [{"artifactLocation": _artifact(fix.path),
+                             "replacements": replacements}],
+        "properties": {"safety": fix.safety},
+    }
 
 
 def _physical_location(finding: Finding) -> dict[str, Any]:

@@ -52,6 +52,7 @@ def render(result: Result, out: TextIO, options: RenderOptions) -> None:
         )
     if lines and lines[-1]:
         lines.append("")  # one blank line before the summary, never two
+    lines += _fixable_line(result.findings)
     lines.append(_summary(result, options))
     out.write("\n".join(lines) + "\n")
 
@@ -74,8 +75,30 @@ def _finding_lines(findings: tuple[Finding, ...], options: RenderOptions) -> lis
             lines.append(_finding_line(finding, options))
             if finding.fix:
                 lines.append(f"  fix: {printable(finding.fix)}")
+            if finding.fixes:
+                lines.append(f"  {_fixable(finding)}")
         lines.append("")
     return lines
+
+
+def _fixable(finding: Finding) -> str:
+    """Whether ``gates fix`` repairs this finding, as ruff marks it: ``[*]``."""
+    if any(fix.safety == "safe" for fix in finding.fixes):
+        return "[*] fixable with gates fix"
+    return "(unsafe fix available: --unsafe-fixes)"
+
+
+def _fixable_line(findings: tuple[Finding, ...]) -> list[str]:
+    """``[*] 3 fixable with gates fix; 2 more with --unsafe-fixes``, when any is fixable."""
+    fixable = [f for f in findings if f.fixes]
+    safe = sum(1 for f in fixable if any(fix.safety == "safe" for fix in f.fixes))
+    if not fixable:
+        return []
+    unsafe = len(fixable) - safe
+    if not safe:
+        return [f"{unsafe} fixable with gates fix --unsafe-fixes"]
+    more = f"; {unsafe} more with gates fix --unsafe-fixes" if unsafe else ""
+    return [f"[*] {safe} fixable with gates fix{more}"]
 
 
 def _finding_line(finding: Finding, options: RenderOptions) -> str:
