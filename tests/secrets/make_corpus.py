@@ -134,15 +134,19 @@ SYNTAX_FILES: dict[str, tuple[str, list[str], list[str]]] = {
     "compose": ("deploy/docker-compose.{n:02d}.yml", ["services:"], []),
     "pem": ("keys/block_{n:02d}.txt", [], []),
     "helm": ("charts/app/templates/secret_{n:02d}.yaml", [], []),
+    "txt": ("notes/handover_{n:02d}.txt", ["Handover notes for the on-call rotation.", ""], []),
 }
 
 KEYED = ("py", "js", "ts", "go", "java", "rb", "sh", "yaml", "json", "toml", "ini", "properties",
-         "env", "tf", "docker", "xml")
+         "env", "tf", "docker", "xml", "txt")
 NEUTRAL = ("md", "curl", "pycall", "log")
 # Types found only next to their name (an AWS secret key, a Twilio auth token): assignments
 # where the name and the value are adjacent.
 STRICT = ("py", "js", "ts", "go", "java", "rb", "sh", "yaml", "json", "toml", "ini", "env", "tf",
           "docker")
+# Types known by the provider's name next to a value of its shape: every keyed syntax, plain
+# text included (``adafruit io key: …`` in a handover note).
+NAMED = STRICT + ("txt", "xml")
 
 
 def camel(var: str) -> str:
@@ -175,6 +179,7 @@ def keyed(syntax: str, var: str, value: str, serial: int) -> tuple[list[str], in
         "tf": ([f'  service_{serial} = {{ {low} = "{quote_for(value)}" }}'], 0),
         "docker": ([f'ENV {var}="{quote_for(value)}"'], 0),
         "xml": ([f'    <add key="{var}" value="{value}" />'], 0),
+        "txt": ([f"{low} = {value}"], 0),
         "md": ([f"Call the service with `{value}` as its credential."], 0),
         "curl": ([f'curl -sS -H "X-Auth: {value}" https://api.internal.lan/v1/ping'], 0),
         "pycall": ([f'client = connect("{quote_for(value)}", timeout=5)'], 0),
@@ -207,11 +212,12 @@ class TypeSpec:
     shape: str
     variable: str
     keyed_only: bool
+    named: bool = False  # found by the provider's name in the assigned name
 
 
 def type_specs() -> list[TypeSpec]:
     specs = [TypeSpec(p.id, p.generate, p.shape, p.variable,
-                      bool(p.context) and p.shape == "{}") for p in CATALOGUE]
+                      bool(p.context) and p.shape == "{}", p.keyed) for p in CATALOGUE]
     specs += [TypeSpec(d.id, d.generate, d.shape, d.variable, d.line_context is not None)
               for d in PLUGIN_DETECTORS]
     return specs
@@ -238,7 +244,7 @@ def add_type(corpus: Corpus, spec: TypeSpec, index: int, rng: random.Random) -> 
     sample = spec.generate(rng)
     if "\n" in sample:
         return add_block_type(corpus, spec, index, rng)
-    contexts = STRICT if spec.keyed_only else KEYED + NEUTRAL
+    contexts = NAMED if spec.named else STRICT if spec.keyed_only else KEYED + NEUTRAL
     for k in range(FIRE_PER_TYPE):
         syntax = contexts[(index * 3 + k * 5) % len(contexts)]
         value = spec.shape.format(spec.generate(rng))
@@ -252,8 +258,19 @@ def add_type(corpus: Corpus, spec: TypeSpec, index: int, rng: random.Random) -> 
     # secret-literal findings, and rightly so.
     for n, value in enumerate(SPECIFIC_MISSES.get(spec.id, lambda r: [])(rng)):
         place(corpus, NEUTRAL[(index + n) % len(NEUTRAL)], spec, value, "quiet", rng)
+    if spec.named:
+        add_named_misses(corpus, spec, rng)
     ref_syntax = sorted(REFERENCES)[index % len(REFERENCES)]
     corpus.add(ref_syntax, [REFERENCES[ref_syntax](spec.variable)], [(0, spec.id, "quiet")])
+
+
+def add_named_misses(corpus: Corpus, spec: TypeSpec, rng: random.Random) -> None:
+    """A value of the type's shape under a name that is about the provider but not a secret
+    (its client id, its URL), and under the secret name with a value that is all letters."""
+    provider = spec.variable.split("_")[0]
+    value = spec.generate(rng)
+    corpus.add("py", [f'{provider}_CLIENT_ID = "{value}"'], [(0, spec.id, "quiet")])
+    corpus.add("txt", [f"{provider.lower()} account: {value}"], [(0, spec.id, "quiet")])
 
 
 def place(corpus: Corpus, syntax: str, spec: TypeSpec, value: str, expected: str,
@@ -307,6 +324,10 @@ SPECIFIC_MISSES: dict[str, Callable[[random.Random], list[str]]] = {
     "twilio-api-key": lambda r: ["SK" + "0" * 32],
     "jwt": lambda r: ["eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.<signature>"],
     "google-api-key": lambda r: ["AIzaSyD-your-api-key-goes-here-123456"],
+    "sentry-org-token": lambda r: ["sntrys_eyJpYXQiOjE3MDAwMDAwMDB9_" + rand(r, ALNUM, 42)],
+    "infracost-api-key": lambda r: [f"/static/img/favicon.ico-{rand(r, HEX, 32)}.png"],
+    "jwt-base64": lambda r: ["ZXlK" + base64.b64encode(rand(r, ALNUM, 60).encode()).decode()],
+    "clickhouse-cloud-api-secret": lambda r: ["4b1d" + rand(r, HEX, 38)],
     "azure-storage-account-key": lambda r: ["DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;"
                                             "AccountKey=<your-account-key>;"],
 }

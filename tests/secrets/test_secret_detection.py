@@ -283,3 +283,41 @@ def _ctx():
 
     rule = next(r for r in builtin_rules() if r.id == "secret-literal")
     return CheckContext(rule, dict(rule.options), Config(), Path("."), None, frozenset({rule.id}))
+
+
+# -- provider name next to a value of its shape --------------------------------------------------
+
+_ALGOLIA = value("algolia-admin-key")
+
+
+@pytest.mark.parametrize("text", [
+    f'ALGOLIA_ADMIN_KEY = "{_ALGOLIA}"',
+    f"algoliaApiKey := `{_ALGOLIA}`",
+    f'var algoliaToken string = "{_ALGOLIA}"',
+    f"<algoliaAdminKey>\n    {_ALGOLIA}\n</algoliaAdminKey>",
+    f'System.setProperty("ALGOLIA_API_KEY", "{_ALGOLIA}")',
+    f"algolia api key: {_ALGOLIA}",
+    f'{{"config.ini": "ALGOLIA_API_KEY={_ALGOLIA}\\nDEBUG=0"}}',
+])
+def test_provider_name_and_shape_fire_in_any_syntax(text: str) -> None:
+    assert types_in(text) == ["algolia-admin-key"]
+
+
+@pytest.mark.parametrize("text", [
+    f'ALGOLIA_APP_ID = "{_ALGOLIA}"',          # a name about the provider, not a secret
+    f'ALGOLIA_INDEX = "{_ALGOLIA}"',           # no secret word in the name
+    f'GLOBAL_API_KEY = "live_{"0a1b" * 8}123"',  # "lob" inside "global" is not Lob
+    'ALGOLIA_API_KEY = "abcdefabcdefabcdefabcdefabcdefab"',  # no digit: not random
+    f'ALGOLIA_API_KEY = "{_ALGOLIA}ff"',       # longer than the format
+])
+def test_provider_name_near_misses_stay_quiet(text: str) -> None:
+    assert types_in(text) == []
+
+
+def test_plain_text_assignments_are_literals_but_prose_is_not(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text(
+        "db_password = Zq8vLr2mWx\nThe password: is rotated monthly by ops.\n"
+        "api_token: ${API_TOKEN}\n")
+    (tmp_path / "guide.rst").write_text('   "Password": "Zq8vLr2mWx",\n')
+    result = scan(tmp_path, select=BOTH)
+    assert located(result) == [("secret-literal", "notes.txt", 1, 15)]

@@ -121,6 +121,7 @@ _CODE_KINDS = ("python", "javascript", "typescript", "go", "java", "ruby", "hcl"
 _CODE_SUFFIXES = (".php", ".cs", ".scala", ".swift", ".rs", ".groovy", ".gradle", ".kts",
                   ".dart", ".lua", ".pl", ".r", ".ex", ".exs", ".clj", ".xml", ".config")
 _INI_SUFFIXES = (".ini", ".cfg", ".conf", ".cnf", ".properties", ".npmrc", ".pypirc", ".env")
+_TEXT_SUFFIXES = (".txt", ".text", ".log")
 _INI_NAMES = (".npmrc", ".pypirc", ".pgpass", "credentials", "config.ini")
 
 
@@ -165,6 +166,12 @@ def _other(doc: Document) -> Iterator[Literal]:
         yield from _line_family(doc, (_INI_LINE,))
     elif suffix in _CODE_SUFFIXES:
         yield from _line_family(doc, (_CODE_ASSIGN, _SETTER, _XML_ELEMENT, _XML_ADD))
+    elif suffix in _TEXT_SUFFIXES:
+        # Plain text (notes, dumps, logs): only a line that is nothing but an assignment,
+        # ``name = "value"``, ``name: value``, ``NAME=value``; never prose. Documentation
+        # markup (.rst, .adoc) and extensionless files (METADATA, LICENSE) stay out: their
+        # assignments are examples of API output far more often than configuration.
+        yield from _line_family(doc, (_TEXT_ASSIGN,))
 
 
 _QUOTED = r"""(?P<q>["'`])(?P<value>(?:\\.|(?!(?P=q))[^\\\n])*)(?P=q)"""
@@ -196,7 +203,14 @@ _YAML_LINE = re.compile(
 _INI_LINE = re.compile(
     r"""^[ \t]*(?P<key>[A-Za-z_][\w.\-]*)[ \t]*[=:][ \t]*"""
     r"""(?:"(?P<value>[^"\n]*)"|'(?P<sq>[^'\n]*)'"""
-    r"""|(?P<bare>[^\s;#][^\n]*?))[ \t]*$""", re.M)
+    r"""|(?P<bare>(?:#(?=\S)|[^\s;#])[^\n]*?))[ \t]*$""", re.M)
+_TEXT_ASSIGN = re.compile(
+    r"""^[ \t]*(?:(?:export|set|setx|var|let|const|val|local|readonly|final|static|private"""
+    r"""|public|string|String|str)[ \t]+)*"""
+    r"""(?P<key>"[A-Za-z_][\w.-]{0,80}"|[A-Za-z_][\w.-]{0,80})"""
+    r"""(?:[ \t]+(?:string|String|str))?[ \t]*[=:][ \t]*"""
+    r"""(?:"(?P<value>[^"\n]*)"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s"'`;,][^\s"'`]*?))"""
+    r"""[ \t]*[;,]?[ \t]*$""")
 _NETRC = re.compile(r"(?:^|\s)(?P<key>password)\s+(?P<bare>\S+)")
 _SECRET_WORD = re.compile("pass|pwd|secret|token|key|cred|dsn|auth")
 _VALUE_GROUPS = ("value", "sq", "bare")

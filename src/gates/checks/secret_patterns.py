@@ -209,8 +209,7 @@ def _base64_jwt_valid(match: re.Match[str]) -> bool:
     parts = text.strip().split(".")
     if len(parts) != 3 or not parts[2]:
         return False
-    head = _json_object(parts[0])
-    return head is not None and "alg" in head and _json_object(parts[1]) is not None
+    return _json_object(parts[0]) is not None and _json_object(parts[1]) is not None
 
 
 def _mixed(match: re.Match[str]) -> bool:
@@ -338,6 +337,15 @@ def gen_slack_app(rng: Rng) -> str:
             f"{rand(rng, HEX, 64)}")
 
 
+def _mixed_sample(rng: Rng, n: int) -> str:
+    """``n`` base62 characters with at least one upper, one lower and one digit."""
+    while True:
+        value = rand(rng, ALNUM, n)
+        if any(c.isupper() for c in value) and any(c.islower() for c in value) \
+                and any(c.isdigit() for c in value):
+            return value
+
+
 def _digits(rng: Rng, n: int) -> str:
     return str(rng.randrange(10 ** (n - 1), 10 ** n))
 
@@ -360,7 +368,8 @@ def _pem(type_id: str, name: str, label: str) -> SecretPattern:
 # ``adafruit api key: …`` in a text file), a secret word in that name, and a value of the
 # provider's documented shape right after the assignment.
 
-_NAME_SECRET_WORD = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|api|access|bearer|sign")
+_NAME_SECRET_WORD = re.compile(
+    r"(?i)key|token|secret|pass|pwd|auth|cred|api|access|bearer|sign|bot")
 # A name ending in one of these is about the credential, or is a public identifier.
 _NAME_NOT_SECRET_LAST = frozenset({
     "ID", "IDS", "URL", "URI", "HOST", "HOSTNAME", "PORT", "NAME", "USER", "USERNAME", "EMAIL",
@@ -406,7 +415,7 @@ def _named(type_id: str, name: str, keywords: tuple[str, ...], value: str,
     """
     names = "|".join(re.escape(k).replace(r"\ ", " ") for k in keywords)
     regex = (rf"(?i:{names})(?P<tail>[\w. -]{{0,30}}?)[\"'\]]?[ \t]*"
-             r"(?:[:?]{0,3}=|=>|:|\.=|,|>)\s{0,20}?[\"'`]?"
+             r"(?:[:?]{0,3}=|=>|:|\.=|,|>|value=)\s{0,20}?[\"'`]?"
              rf"(?P<secret>{value})(?![A-Za-z0-9_+/=-])")
     return SecretPattern(type_id, name, regex, keywords, generate, validate=_named_valid,
                          var=var, keyed=True)
@@ -514,7 +523,7 @@ _NAMED: tuple[SecretPattern, ...] = tuple(_named(*row) for row in (
      "MAILGUN_SIGNING_KEY"),
     ("mattermost-token", "Mattermost access token", ("mattermost",), f"[{_A}]{{26}}",
      _alnum(26), "MATTERMOST_TOKEN"),
-    ("messagebird-api-key", "MessageBird API key", ("messagebird", "message_bird"),
+    ("messagebird-api-key", "MessageBird API key", ("messagebird", "message_bird", "message-bird"),
      f"[{_A}]{{25}}|{_UUID_RE}", _alnum(25), "MESSAGEBIRD_API_KEY"),
     ("netlify-token-named", "Netlify access token", ("netlify",), f"[{_A}=_-]{{40,46}}",
      _alnum(43), "NETLIFY_AUTH_TOKEN"),
@@ -554,7 +563,7 @@ _NAMED: tuple[SecretPattern, ...] = tuple(_named(*row) for row in (
      "ZENDESK_API_TOKEN"),
     ("telegram-bot-token-named", "Telegram bot token", ("telegram",),
      rf"[0-9]{{5,16}}:[{_A}_-]{{35}}",
-     lambda rng: f"{rng.randrange(10**8, 10**10)}:AA{rand(rng, URLSAFE, 33)}",
+     lambda rng: f"{rng.randrange(10**8, 10**10)}:A{rng.choice(ALNUM[1:])}{rand(rng, URLSAFE, 33)}",
      "TELEGRAM_BOT_TOKEN"),
 ))
 
@@ -949,6 +958,128 @@ CATALOGUE: tuple[SecretPattern, ...] = (
                   _b(r"(?P<secret>A{20,22}(?P<body>[A-Za-z0-9%]{40,}))", "A-Za-z0-9%"),
                   ("aaaaaaaaaaaaaaaaaaaa",),
                   lambda rng: "A" * 22 + rand(rng, ALNUM, 60) + "%3D" + rand(rng, ALNUM, 50)),
+
+    # More provider prefixes, each from the provider's documentation of its key format.
+    SecretPattern("adobe-client-secret", "Adobe OAuth client secret",
+                  _b(r"p8e-[A-Za-z0-9_-]{32}", "A-Za-z0-9_-"), ("p8e-",),
+                  lambda rng: "p8e-" + _with_digit(rng, rand(rng, ALNUM, 32)), validate=_mixed),
+    SecretPattern("alibaba-access-key-id", "Alibaba Cloud AccessKey ID",
+                  _b(r"LTAI[A-Za-z0-9]{12,20}"), ("ltai",),
+                  lambda rng: "LTAI" + _with_digit(rng, rand(rng, ALNUM, 20)), validate=_mixed),
+    SecretPattern("artifactory-reference-token", "JFrog Artifactory reference token",
+                  _b(r"cmVmd[A-Za-z0-9]{59}"), ("cmvmd",), _tok("cmVmdDox", ALNUM, 56)),
+    SecretPattern("authress-access-key", "Authress service client access key",
+                  _b(r"sc_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}\.acc[_-][A-Za-z0-9-]{10,32}"
+                     r"\.[A-Za-z0-9+/_=-]{30,120}", "A-Za-z0-9_.+/=-"), (".acc_", ".acc-"),
+                  lambda rng: (f"sc_{rand(rng, LOWER_ALNUM, 10)}.{rand(rng, LOWER_ALNUM, 4)}."
+                               f"acc_{rand(rng, LOWER_ALNUM, 10)}.{rand(rng, URLSAFE, 48)}")),
+    SecretPattern("aws-bedrock-short-term-key", "Amazon Bedrock short-term API key",
+                  _b(r"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%=_-]{16,}",
+                     "A-Za-z0-9+/%=_-"), ("bedrock-api-key-",),
+                  _tok("bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249", B64, 200),
+                  min_entropy=3.5),
+    SecretPattern("clickhouse-cloud-api-secret", "ClickHouse Cloud API secret key",
+                  _b(r"4b1d[A-Za-z0-9]{38}"), ("4b1d",),
+                  lambda rng: "4b1d" + _mixed_sample(rng, 38), validate=_mixed_case),
+    SecretPattern("defined-networking-api-token", "Defined Networking API token",
+                  _b(r"dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}", "A-Za-z0-9=_-"), ("dnkey-",),
+                  lambda rng: f"dnkey-{rand(rng, URLSAFE, 26)}-{rand(rng, URLSAFE, 52)}"),
+    SecretPattern("duffel-api-token", "Duffel API token",
+                  _b(r"duffel_(?:test|live)_[A-Za-z0-9=_-]{43}", "A-Za-z0-9=_-"), ("duffel_",),
+                  _tok("duffel_live_", URLSAFE, 43)),
+    SecretPattern("easypost-api-key", "EasyPost API key",
+                  _b(r"EZ[AT]K[A-Za-z0-9]{54}"), ("ezak", "eztk"), _tok("EZAK", ALNUM, 54)),
+    SecretPattern("facebook-access-token", "Facebook access token",
+                  _b(r"EAA[BCDGM][A-Za-z0-9]{100,}"), ("eaab", "eaac", "eaad", "eaag", "eaam"),
+                  _tok("EAAG", ALNUM, 150)),
+    SecretPattern("flutterwave-secret-key", "Flutterwave secret or encryption key",
+                  _b(r"FLWSECK(?:_TEST)?-(?:[a-fA-F0-9]{32}-X|[a-fA-F0-9]{12})", "A-Za-z0-9_-"),
+                  ("flwseck",), lambda rng: f"FLWSECK-{rand(rng, HEX, 32)}-X"),
+    SecretPattern("flyio-token", "Fly.io access token",
+                  _b(r"(?:fo1_[A-Za-z0-9_-]{43}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,}={0,3})",
+                     "A-Za-z0-9_+/=-"), ("fo1_", "fm1a_", "fm1r_", "fm2_"),
+                  _tok("fo1_", URLSAFE, 43)),
+    SecretPattern("frameio-api-token", "Frame.io API token",
+                  _b(r"fio-u-[A-Za-z0-9=_-]{64}", "A-Za-z0-9=_-"), ("fio-u-",),
+                  _tok("fio-u-", URLSAFE, 64)),
+    SecretPattern("gitlab-feature-flag-client-token", "GitLab feature flags client token",
+                  _b(r"glffct-[A-Za-z0-9_-]{20}", "A-Za-z0-9_-"), ("glffct-",),
+                  _tok("glffct-", URLSAFE, 20)),
+    SecretPattern("gitlab-session-cookie", "GitLab session cookie",
+                  r"_gitlab_session=(?P<secret>[0-9a-z]{32})(?![A-Za-z0-9])", ("_gitlab_session=",),
+                  _tok("", LOWER_ALNUM, 32), shape="Cookie: _gitlab_session={}"),
+    SecretPattern("grafana-api-key", "Grafana API key (legacy)",
+                  _b(r"eyJrIjoi[A-Za-z0-9+/]{70,400}={0,2}", "A-Za-z0-9+/="), ("eyjrijoi",),
+                  _tok("eyJrIjoi", ALNUM, 92)),
+    SecretPattern("harness-access-token", "Harness personal or service account token",
+                  _b(r"(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}",
+                     "A-Za-z0-9_.-"), ("pat.", "sat."),
+                  lambda rng: (f"pat.{rand(rng, URLSAFE, 22)}.{rand(rng, HEX, 24)}."
+                               f"{rand(rng, ALNUM, 20)}")),
+    SecretPattern("infracost-api-key", "Infracost API key", _b(r"ico-[A-Za-z0-9]{32}", "A-Za-z0-9.-"),
+                  ("ico-",), lambda rng: "ico-" + _with_digit(rng, rand(rng, ALNUM, 32)),
+                  validate=_mixed),
+    SecretPattern("intra42-client-secret", "42 Intra client secret",
+                  _b(r"s-s4t2(?:ud|af)-[a-f0-9]{64}", "A-Za-z0-9-"), ("s-s4t2",),
+                  _tok("s-s4t2ud-", HEX, 64)),
+    SecretPattern("maxmind-license-key", "MaxMind license key",
+                  _b(r"[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk"), ("_mmk",),
+                  lambda rng: f"{rand(rng, ALNUM, 6)}_{rand(rng, ALNUM, 29)}_mmk"),
+    SecretPattern("new-relic-insert-key", "New Relic insert key",
+                  _b(r"NRII-[A-Za-z0-9_-]{32}", "A-Za-z0-9_-"), ("nrii-",),
+                  _tok("NRII-", URLSAFE, 32)),
+    SecretPattern("octopus-deploy-api-key", "Octopus Deploy API key",
+                  _b(r"API-[A-Z0-9]{26}", "A-Za-z0-9-"), ("api-",),
+                  lambda rng: "API-" + _with_digit(rng, rand(rng, UPPER_ALNUM, 26)),
+                  validate=_mixed),
+    SecretPattern("openshift-user-token", "OpenShift OAuth access token",
+                  _b(r"sha256~[A-Za-z0-9_-]{43}", "A-Za-z0-9_~-"), ("sha256~",),
+                  _tok("sha256~", URLSAFE, 43)),
+    SecretPattern("readme-api-key", "ReadMe API key", _b(r"rdme_[a-z0-9]{70}"), ("rdme_",),
+                  _tok("rdme_", LOWER_ALNUM, 70)),
+    SecretPattern("scalingo-api-token", "Scalingo API token",
+                  _b(r"tk-us-[A-Za-z0-9_-]{48}", "A-Za-z0-9_-"), ("tk-us-",),
+                  _tok("tk-us-", URLSAFE, 48)),
+    SecretPattern("brevo-api-key", "Brevo (Sendinblue) API key",
+                  _b(r"xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}", "A-Za-z0-9-"), ("xkeysib-",),
+                  lambda rng: f"xkeysib-{rand(rng, HEX, 64)}-{rand(rng, ALNUM, 16)}"),
+    SecretPattern("settlemint-token", "SettleMint access token",
+                  _b(r"sm_(?:aat|pat|sat)_[A-Za-z0-9]{16}"), ("sm_aat_", "sm_pat_", "sm_sat_"),
+                  lambda rng: "sm_pat_" + _with_digit(rng, rand(rng, ALNUM, 16))),
+    SecretPattern("sidekiq-enterprise-credentials", "Sidekiq Pro / Enterprise gem credentials",
+                  r"BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM[\"']?[ \t]*[:=][ \t]*[\"']?"
+                  r"(?P<secret>[0-9a-fA-F]{8}:[0-9a-fA-F]{8})(?![A-Za-z0-9])",
+                  ("__contribsys__com",),
+                  lambda rng: f"{rand(rng, HEX, 8)}:{rand(rng, HEX, 8)}", min_entropy=2.0,
+                  shape="BUNDLE_ENTERPRISE__CONTRIBSYS__COM={}"),
+    SecretPattern("sidekiq-enterprise-url", "Sidekiq Pro / Enterprise gem server credentials",
+                  r"https?://(?P<secret>[0-9a-fA-F]{8}:[0-9a-fA-F]{8})@"
+                  r"(?:gems|enterprise)\.contribsys\.com", ("contribsys.com",),
+                  lambda rng: f"{rand(rng, HEX, 8)}:{rand(rng, HEX, 8)}", min_entropy=2.0,
+                  shape="source 'https://{}@gems.contribsys.com/'"),
+    SecretPattern("slack-config-refresh-token", "Slack configuration refresh token",
+                  _b(r"xoxe-\d-[A-Za-z0-9]{146}", "A-Za-z0-9-"), ("xoxe-",),
+                  _tok("xoxe-1-", ALNUM, 146)),
+    SecretPattern("slack-legacy-token", "Slack legacy token",
+                  _b(r"(?:xox[os]-\d+-\d+-\d+-[a-fA-F0-9]{8,}|xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26}"
+                     r"|xox[ar]-(?:\d+-)*[A-Za-z0-9]{8,48})", "A-Za-z0-9-"),
+                  ("xoxo-", "xoxs-", "xoxa-", "xoxr-", "xoxb-"),
+                  lambda rng: f"xoxb-{_digits(rng, 11)}-{_with_digit(rng, rand(rng, ALNUM, 24))}"),
+    SecretPattern("sourcegraph-access-token", "Sourcegraph access token",
+                  _b(r"sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}"), ("sgp_",),
+                  lambda rng: f"sgp_{rand(rng, HEX, 16)}_{rand(rng, HEX, 40)}"),
+    SecretPattern("typeform-api-token", "Typeform personal access token",
+                  _b(r"tfp_[A-Za-z0-9_.=-]{59}", "A-Za-z0-9_.=-"), ("tfp_",),
+                  _tok("tfp_", URLSAFE, 59)),
+    SecretPattern("vault-legacy-service-token", "HashiCorp Vault service token (legacy)",
+                  _b(r"s\.[A-Za-z0-9]{24}", "A-Za-z0-9_.-"), ("s.",),
+                  lambda rng: "s." + _with_digit(rng, rand(rng, ALNUM, 24)),
+                  validate=_mixed_case, context=r"vault", context_lines=2, var="VAULT_TOKEN"),
+    SecretPattern("jwt-base64", "base64-encoded JSON Web Token",
+                  _b(r"(?P<secret>ZXlK[A-Za-z0-9+/]{60,}={0,2})", "A-Za-z0-9+/="), ("zxlk",),
+                  lambda rng: base64.b64encode(gen_jwt(rng).encode()).decode(),
+                  validate=_base64_jwt_valid, min_entropy=4.0),
+    *_NAMED,
 
     # Generic shapes, last: anything specific above wins when they overlap.
     SecretPattern("jwt", "JSON Web Token",

@@ -48,6 +48,10 @@ GENERIC_VALUES = frozenset({
     "changeit_in_prod", "xxx", "redacted",
 })
 
+# Passwords that vendors' reference documentation prints in its sample files (NuGet's
+# ``nuget.config`` reference, ``packageSourceCredentials``): copied examples, not credentials.
+DOCUMENTED_EXAMPLES = frozenset({"33f!!lloppa", "hal+9ooo_da!sy"})
+
 _HASH_PREFIX = re.compile(r"(?i)^(?:sha(?:1|224|256|384|512)|md5|blake2b?|h1|xxh64)[-:=]")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}", re.I)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
@@ -136,7 +140,8 @@ def quiet_literal(value: str, key: str, *, min_length: int = 4,
     """
     text = value.strip()
     lowered = text.lower()
-    if len(text) < min_length or lowered in GENERIC_VALUES or lowered in extra_placeholders:
+    if len(text) < min_length or lowered.strip(":=.,;") in GENERIC_VALUES \
+            or lowered in extra_placeholders or lowered in DOCUMENTED_EXAMPLES:
         return True
     if _normal(lowered) in (_normal(key), _normal(key.rsplit(".", 1)[-1])):
         return True  # "password": "password" is a label or a form field name
