@@ -2,7 +2,8 @@
 
     python bench/frontdoors/bench.py staged          # 5 staged files in a 10,000-file repo
     python bench/frontdoors/bench.py diff            # one-file diff, 1,000 vs 50,000 files
-    python bench/frontdoors/bench.py all --runs 21 --all-rules
+    python bench/frontdoors/bench.py full --runs 3   # whole scans of 10,000 and 50,000 files
+    python bench/frontdoors/bench.py all --runs 21 --without-repo-rules
 
 Repos are generated under bench/out/frontdoors/ (git-ignored) and reused on later runs. Each
 timing is the wall time of a fresh ``python -m gates`` process, as a pre-commit hook or a CI
@@ -25,9 +26,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 OUT = Path(__file__).resolve().parents[2] / "bench" / "out" / "frontdoors"
-# Repo-scope rules whose rule files declare neither kinds nor paths: they read every file, so
-# every staged change runs them over the whole tree (see README.md here).
-ALWAYS_RUN = ["--ignore", "bootstrap-readme,bootstrap-external-secret,bootstrap-secret-ref,"
+# The repo-scope rules that cross-reference apps and mirrors: every run times them; the
+# comparison without them (--without-repo-rules) shows what they add to a front-door run.
+REPO_RULES = ["--ignore", "bootstrap-readme,bootstrap-external-secret,bootstrap-secret-ref,"
               "bootstrap-schema,bootstrap-direct-vault,direct-vault-client,mirror-drift"]
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@gates.invalid",
        "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]
@@ -107,7 +108,7 @@ class Setup(NamedTuple):
     source: Path  # the src/ folder to time (a snapshot)
     runs: int
     extra: list[str]  # more gates arguments
-    all_rules: bool  # also time the run with every rule
+    without_repo_rules: bool  # also time the run without the repo-scope rules
 
 
 def timed(jobs: list[tuple[Path, list[str]]], setup: Setup) -> list[Timing]:
@@ -154,15 +155,16 @@ class Timing(NamedTuple):
                 f"over {self.runs} runs (exit {self.code})")
 
 
-def variants(all_rules: bool) -> list[tuple[str, list[str]]]:
-    chosen = [("without the always-run repo rules", ALWAYS_RUN)]
-    return chosen + [("all rules", [])] if all_rules else chosen
+def variants(without_repo_rules: bool) -> list[tuple[str, list[str]]]:
+    chosen: list[tuple[str, list[str]]] = [("all rules", [])]
+    return chosen + [("without the repo-scope rules", REPO_RULES)] if without_repo_rules \
+        else chosen
 
 
 def bench_staged(setup: Setup) -> None:
     repo = make_repo(10_000)
     stage_five(repo)
-    for label, more in variants(setup.all_rules):
+    for label, more in variants(setup.without_repo_rules):
         (timing,) = timed([(repo, ["check", "--staged", *more, *setup.extra])], setup)
         print(f"staged, 5 files of 10,000, {label}: {timing}", flush=True)
 
@@ -171,7 +173,7 @@ def bench_diff(setup: Setup) -> None:
     repos = {size: make_repo(size) for size in (1_000, 50_000)}
     for repo in repos.values():
         commit_one(repo)
-    for label, more in variants(setup.all_rules):
+    for label, more in variants(setup.without_repo_rules):
         args = ["check", "--diff", "HEAD~1", *more, *setup.extra]
         small, large = timed([(repos[1_000], args), (repos[50_000], args)], setup)
         print(f"diff HEAD~1, one file of 1,000, {label}: {small}", flush=True)
@@ -180,20 +182,30 @@ def bench_diff(setup: Setup) -> None:
               f"{large.cpu / small.cpu:.2f}x cpu", flush=True)
 
 
+def bench_full(setup: Setup) -> None:
+    """Whole scans (``gates check .``, every rule), the work tree as generated."""
+    for size in (10_000, 50_000):
+        repo = make_repo(size)
+        (timing,) = timed([(repo, ["check", ".", *setup.extra])], setup)
+        print(f"full scan, {size:,} files: {timing}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("which", choices=["staged", "diff", "all"])
+    parser.add_argument("which", choices=["staged", "diff", "full", "all"])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--all-rules", action="store_true",
-                        help="also time the run with every rule (slow: see README.md)")
+    parser.add_argument("--without-repo-rules", action="store_true",
+                        help="also time the front doors without the repo-scope rules")
     parser.add_argument("extra", nargs="*", help="extra gates arguments, after --")
     args = parser.parse_args()
-    setup = Setup(snapshot_source(), args.runs, args.extra, args.all_rules)
+    setup = Setup(snapshot_source(), args.runs, args.extra, args.without_repo_rules)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     if args.which in ("staged", "all"):
         bench_staged(setup)
     if args.which in ("diff", "all"):
         bench_diff(setup)
+    if args.which in ("full", "all"):
+        bench_full(setup)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0
 

@@ -1,21 +1,24 @@
 """The apps of a repo and how each gets its secrets: the model the ESO / Vault rules share.
 
 An app is a folder that holds a ``deploy/`` or ``k8s/`` folder with Kubernetes manifests in it
-(the repo root included), or one declared under ``apps:`` in .gates.yml. Its secrets mode is the declared one, else what its
-README's "Secrets architecture" section says, else ESO (the default architecture). Every file
-belongs to the deepest app that contains it. Code outside every app belongs to an *implicit*
-root app: the Vault-client rule still applies there (ESO is the default for all code), but the
-bootstrap checklist does not, because nothing there is deployed from this repo.
+(the repo root included), or one declared under ``apps:`` in .gates.yml. Its secrets mode is the
+declared one, else what its README's "Secrets architecture" section says, else ESO (the default
+architecture). Every file belongs to the deepest app that contains it. Code outside every app
+belongs to an *implicit* root app: the Vault-client rule still applies there (ESO is the default
+for all code), but the bootstrap checklist does not, because nothing there is deployed from this
+repo.
 
-Built from the ``RepoView`` inside each check call (no module-level cache); reading it costs one
-pass over the paths plus each app's README and deploy manifests.
+Built from the ``RepoView`` (no module-level cache), once per view for all the rules that ask
+(``RepoView.derived``): on a full run one pass over the paths plus each app's README and deploy
+manifests; on a staged or diff run only the apps the change may affect, so the cost follows the
+change. A deploy manifest's YAML trees are built only when its text names a kind the ESO rules
+read; each file's objects are read once per view.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from pathlib import PurePosixPath
 from typing import Iterator
 
 from gates.config import Config
@@ -247,8 +250,8 @@ def _norm(path: str) -> str:
 def _app(view: RepoView, root: str, files: list[str], declared: str | None,
          implicit: bool) -> App:
     prefix = f"{root}/" if root else ""
-    readme = next((p for p in files if PurePosixPath(p).parent.as_posix() == (root or ".")
-                   and PurePosixPath(p).name.lower() in README_NAMES), None)
+    readme = next((p for p in files if p[:max(p.rfind("/"), 0)] == root
+                   and p[p.rfind("/") + 1:].lower() in README_NAMES), None)
     document = view.document(readme) if readme else None
     section = secrets_section(document.text) if document is not None else None
     if declared:

@@ -248,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         returned = cli.main(args=list(argv) if argv is not None else None, prog_name="gates",
                             standalone_mode=False)
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 0
+        if exc.code is None or isinstance(exc.code, int):
+            return exc.code or 0
+        _err("internal error: an exit with a message (not shown); please report this bug")
+        return 3  # sys.exit("...") from a library is a failure, never a pass
     except click.exceptions.Abort:
         _err("aborted")
         return 130

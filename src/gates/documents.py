@@ -45,6 +45,8 @@ _EXTENSION_KINDS = {
 class Document:
     """One file's text, kind and lazily parsed forms. ``path`` is root-relative POSIX."""
 
+    undecodable = ""  # what decoding replaced with U+FFFD, said as a note (``load_document``)
+
     def __init__(self, path: str, text: str, kind: str,
                  changed_lines: frozenset[int] | None = None) -> None:
         self.path = path
@@ -106,6 +108,11 @@ class Document:
         self.__dict__["yaml"] = result
         return result.error
 
+    @property
+    def holds_parse(self) -> bool:
+        """True when a YAML parse is cached here: keeping the document saves parsing it again."""
+        return "yaml" in self.__dict__ or "templated" in self.__dict__
+
     @cached_property
     def templated(self) -> TemplatedYaml:
         """The YAML documents that can be read with template actions neutralised.
@@ -138,15 +145,41 @@ def load_document(source: SourceFile, max_size: int) -> Document | Note:
     text = decode(data)
     if text is None:
         return Note("skipped-file", "binary (contains NUL bytes)", source.path)
-    return Document(source.path, text, detect_kind(source.path, text), source.changed_lines)
+    document = Document(source.path, text, detect_kind(source.path, text), source.changed_lines)
+    if "\ufffd" in text:
+        document.undecodable = undecodable(data, text)
+    return document
+
+
+def decode_note(doc: Document) -> Note | None:
+    """A note when decoding replaced bytes with U+FFFD: those bytes were not checked.
+
+    The rest of the file was, so this is not an error; but a secret written in Latin-1 bytes
+    could hide in what was replaced, and a run must say what it did not look at.
+    """
+    return Note("skipped-file", doc.undecodable, doc.path) if doc.undecodable else None
+
+
+def undecodable(data: bytes, text: str) -> str:
+    """Why ``text`` is not exactly ``data`` ("" when it is; a file may hold U+FFFD itself)."""
+    codec = next((codec for bom, codec in _BOMS if data.startswith(bom)), "utf-8")
+    added = text.count("\ufffd") - data.count("\ufffd".encode(codec))
+    if added <= 0:
+        return ""
+    # codec[:6]: "utf-8", "utf-16" or "utf-32", without the byte order
+    return (f"invalid {codec[:6].upper()} ({added} byte sequence(s) read as U+FFFD and not "
+            "checked; the rest of the file was)")
+
+
+# UTF-32 before UTF-16: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+         (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 def decode(data: bytes) -> str | None:
     """Text of ``data``, or None for binary. Invalid UTF-8 becomes U+FFFD, never an error."""
-    # UTF-32 before UTF-16: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
-                       (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace")
     if b"\0" in data[:BINARY_SNIFF]:
@@ -156,8 +189,7 @@ def decode(data: bytes) -> str | None:
 
 def detect_kind(path: str, text: str) -> str:
     """The document kind, from the name first and, for YAML, from the top-level keys."""
-    pure = PurePosixPath(path)
-    name, parts = pure.name, pure.parts[:-1]
+    name, parts = _split(path)
     lower = name.lower()
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
         return "env-file"
@@ -167,12 +199,27 @@ def detect_kind(path: str, text: str) -> str:
         return "makefile"
     if lower.endswith(YAML_SUFFIXES):
         return _yaml_kind(lower, parts, text)
-    kind = _EXTENSION_KINDS.get(pure.suffix.lower())
+    dot = lower.rfind(".")
+    kind = _EXTENSION_KINDS.get(lower[dot:] if 0 < dot < len(lower) - 1 else "")  # the suffix
     if kind:
         return kind
     if text.startswith("#!") and re.match(r"#!.*\b(ba|z|k|da)?sh\b", text):
         return "shell"
     return "other"
+
+
+def _split(path: str) -> tuple[str, tuple[str, ...]]:
+    """``PurePosixPath(path)``'s name and folders, by string operations for a normalised path.
+
+    Kinds are asked for every path of a tree (10,000 on a staged run's view); building a
+    ``PurePosixPath`` is most of what that costs.
+    """
+    if "//" in path or "/./" in path or path.startswith(("/", "./")) or \
+            path.endswith(("/", "/.")) or path in ("", "."):
+        pure = PurePosixPath(path)
+        return pure.name, pure.parts[:-1]
+    parts = path.split("/")
+    return parts[-1], tuple(parts[:-1])
 
 
 def _is_dockerfile(lower: str) -> bool:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from gates import __version__
 from gates.config import Config
 from gates.context import CheckContext
-from gates.documents import Document, load_document
+from gates.documents import Document, decode_note, load_document
 from gates.errors import GatesError, Skip
 from gates.git import GitRepo
 from gates.ignore import spec
@@ -72,8 +72,9 @@ class Plan:
 
     @property
     def repo_kinds(self) -> frozenset[str]:
-        """Kinds some repo-scope rule declares it reads: the file scan hands their documents
-        (parsed once) to the repo view. A rule that declares none re-reads what it asks for."""
+        """Kinds some repo-scope rule declares it reads: the file scan hands their documents to
+        the repo view with what it parsed of them. A rule that declares none re-reads what it
+        asks for."""
         return frozenset(kind for active in self.repo_rules for kind in active.rule.kinds)
 
 
@@ -211,6 +212,9 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
         _record(hits, item.path, None, state)
         return
     state.files += 1
+    undecodable = decode_note(loaded)  # the bytes read as U+FFFD were not checked: say so
+    if undecodable is not None:
+        state.notes.append(undecodable)
     state.view.add(item, loaded.kind, loaded)
     for active in plan.for_kind(loaded.kind):
         if active.wants(loaded.path):
@@ -263,6 +267,9 @@ def _scan_repo_rules(source: Source, plan: Plan, state: _RunState) -> None:
         before.view.changed = changed
         for active in due:
             _scan_repo(active, before)
+        # A rule that crashed on the tree before the change crashed all the same (exit 3).
+        state.notes += [n for n in before.notes if n.kind == "error" and n not in after.notes]
+        state.crashed |= before.crashed
         old = {f.fingerprint for f in (*before.findings, *before.suppressed)}
         after.findings = [f for f in after.findings if f.fingerprint not in old]
         after.suppressed = [f for f in after.suppressed if f.fingerprint not in old]
@@ -298,8 +305,8 @@ def _call(active: ActiveRule, subject: Any, state: _RunState,
             state.notes.append(Note("skipped-rule", skip.reason, None, rule_id))
     except GatesError:
         raise
-    except Exception as exc:  # a bug in a check: report it (exit 3) without its message
-        state.crashed = True
+    except (Exception, SystemExit) as exc:  # a bug: exit 3, without the message; a check's
+        state.crashed = True  # sys.exit(0) (or a library's) must not end the run as a pass
         state.notes.append(Note("error", f"internal error in rule {rule_id}: "
                                 f"{_where(exc)} (please report this bug)", path, rule_id))
     return []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
@@ -67,17 +68,11 @@ class _GitChanges:
 
     def view(self, max_file_size: int, before: bool = False) -> RepoView:
         """Every regular file of the tree after (or before) the change, under the root, PATHs
-        and excludes."""
+        and excludes, looked up as rules ask for paths and folders (``TreeView.lazy``)."""
         index = self._tree_index(before)
-        repo = self.git.repo
-        entries: dict[str, Callable[[], bytes]] = {}
-        conflicted = _conflicted(index)  # no single blob: reported as an error by files()
-        for entry in index if index is not None else ():
-            rel = self.scope.rel(entry.path)
-            if rel is not None and entry.mode not in (_GITLINK, _SYMLINK) \
-                    and entry.path not in conflicted:
-                entries[rel] = _path_reader(repo, index, entry.path)
-        return TreeView.of(max_file_size, entries)
+        if index is None:
+            return TreeView.of(max_file_size, {})
+        return TreeView.lazy(max_file_size, _IndexTree(self.git.repo, index, self.scope))
 
     def _from_diff(self, diff: Any) -> Iterator[SourceFile | Note]:
         """The changes of a libgit2 diff (index against HEAD), with libgit2's patches."""
@@ -119,6 +114,77 @@ class _GitChanges:
             yield SourceFile(new_rel, len(data), lambda: data, added(data))
 
 
+class _IndexTree:
+    """The regular files of a git index (the staged one, or a commit's tree read into one).
+
+    Not symlinks, submodules or conflicted paths (no single blob: ``files()`` reports those as
+    errors), only paths the run's scope keeps. Entries are sorted by path bytes, so a folder's
+    entries are found by bisection; an index sorted case-insensitively (``core.ignorecase``) is
+    listed whole instead.
+    """
+
+    def __init__(self, repo: Any, index: Any, scope: _Scope) -> None:
+        self.repo = repo
+        self.index = index
+        self.scope = scope
+        self.conflicted = _conflicted(index)
+        self.sorted_by_path = not _ignores_case(repo)
+        self._everything: dict[str, Callable[[], bytes]] | None = None
+
+    def lookup(self, path: str) -> Callable[[], bytes] | None:
+        top = self.scope.prefix + path
+        if self.scope.rel(top) != path or top in self.conflicted:
+            return None
+        try:
+            entry = self.index[top]
+        except KeyError:
+            return None
+        return None if entry.mode in (_GITLINK, _SYMLINK) else _blob_reader(self.repo, entry.id)
+
+    def under(self, prefix: str) -> list[tuple[str, Callable[[], bytes]]]:
+        if not self.sorted_by_path:
+            return sorted((p, r) for p, r in self.everything().items() if p.startswith(prefix))
+        top = self.scope.prefix + prefix
+        found = []
+        for position in range(bisect_left(self.index, top, key=_entry_path), len(self.index)):
+            entry = self.index[position]
+            if not entry.path.startswith(top):
+                break
+            rel = self._kept(entry)
+            if rel is not None:
+                found.append((rel, _blob_reader(self.repo, entry.id)))
+        return found
+
+    def everything(self) -> dict[str, Callable[[], bytes]]:
+        if self._everything is None:
+            entries = {}
+            for entry in self.index:
+                rel = self._kept(entry)
+                if rel is not None:
+                    entries[rel] = _blob_reader(self.repo, entry.id)
+            self._everything = entries
+        return self._everything
+
+    def _kept(self, entry: Any) -> str | None:
+        rel = self.scope.rel(entry.path)
+        if rel is None or entry.mode in (_GITLINK, _SYMLINK) or entry.path in self.conflicted:
+            return None
+        return rel
+
+
+def _entry_path(entry: Any) -> str:
+    path: str = entry.path
+    return path
+
+
+def _ignores_case(repo: Any) -> bool:
+    """True when the repo's index sorts paths case-insensitively (``core.ignorecase``)."""
+    try:
+        return bool(repo.config.get_bool("core.ignorecase"))
+    except (KeyError, ValueError):
+        return False
+
+
 class _Side(NamedTuple):
     """One side of a change: its path from the git top, blob id and file mode."""
 
@@ -142,7 +208,12 @@ class StagedIndex(_GitChanges):
         if repo.head_is_unborn:
             yield from self._first_commit(index)
             return
-        diff = index.diff_to_tree(repo.head.peel(pygit2.Tree), context_lines=0)
+        try:
+            head = repo.head.peel(pygit2.Tree)
+        except pygit2.GitError as exc:  # a broken HEAD or missing objects: a corrupt repo
+            raise GatesError(f"cannot read the commit HEAD points at: {exc}",
+                             "repair the repository (`git fsck`) or clone it again") from None
+        diff = index.diff_to_tree(head, context_lines=0)
         yield from self._from_diff(diff)
 
     def _first_commit(self, index: Any) -> Iterator[SourceFile | Note]:
@@ -333,15 +404,6 @@ def _readers(repo: Any, side: _Side) -> tuple[Callable[[], bytes], ...]:
 def _blob_reader(repo: Any, oid: Any) -> Callable[[], bytes]:
     def read() -> bytes:
         data: bytes = repo[oid].data
-        return data
-
-    return read
-
-
-def _path_reader(repo: Any, index: Any, path: str) -> Callable[[], bytes]:
-    """Reads the blob at ``path`` in ``index``; the id is looked up only when read."""
-    def read() -> bytes:
-        data: bytes = repo[index[path].id].data
         return data
 
     return read

@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from gates.errors import GatesError
 from gates.git import GitRepo
@@ -49,7 +49,7 @@ class DiskTree:
     root: Path
     excludes: tuple[str, ...]
     git: GitRepo | None
-    known: dict[str, SourceFile] = field(default_factory=dict)
+    known: Mapping[str, SourceFile] = field(default_factory=dict)
     _listed: dict[str, dict[str, SourceFile]] = field(default_factory=dict)
 
     def file(self, path: str) -> SourceFile | None:

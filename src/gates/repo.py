@@ -3,9 +3,9 @@
 Repo-scope checks cross-reference files (an app's README, its manifests, its ExternalSecrets;
 two mirrored folders). The engine fills the index while it scans files one by one, then hands
 the view to each repo-scope check once. Documents of the kinds repo-scope rules read (``keep``)
-are handed over by the file scan with whatever it already parsed, so a manifest is read and
-parsed once per run; other documents are re-read on demand rather than kept, and ``release``
-drops everything once the repo-scope rules ran, so a large scan does not hold every file.
+that the file scan parsed are handed over with their parse, so a manifest is parsed once per
+run; other documents are re-read on demand rather than kept, and ``release`` drops everything
+once the repo-scope rules ran, so a large scan does not hold every file.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Callable, Hashable, Iterator, TypeVar
+from typing import Any, Callable, Hashable, Iterator, MutableMapping, TypeVar
 
 from gates.documents import Document, load_document
 from gates.sources import SourceFile
@@ -32,17 +32,20 @@ class RepoView:
     """
 
     max_file_size: int
-    files: dict[str, tuple[SourceFile, str | None]] = field(default_factory=dict)
+    files: MutableMapping[str, tuple[SourceFile, str | None]] = field(default_factory=dict)
     changed: frozenset[str] | None = None
     keep: frozenset[str] = frozenset()  # kinds whose documents ``add`` keeps
     _cache: dict[str, Document | None] = field(default_factory=dict)
     _derived: dict[Hashable, Any] = field(default_factory=dict)
     _sorted: list[str] = field(default_factory=list)
+    _kind_index: dict[str | None, list[str]] = field(default_factory=dict)
+    _kind_index_size: int = -1
 
     def add(self, source: SourceFile, kind: str | None, doc: Document | None = None) -> None:
-        """Index a scanned file; its document is kept when a repo-scope rule reads its kind."""
+        """Index a scanned file; its document is kept when a repo-scope rule reads its kind and
+        it holds a parse (re-reading any other costs less than keeping every file's text)."""
         self.files[source.path] = (source, kind)
-        if doc is not None and kind in self.keep:
+        if doc is not None and kind in self.keep and doc.holds_parse:
             self._cache[source.path] = doc
 
     def paths(self) -> list[str]:
@@ -78,13 +81,27 @@ class RepoView:
     def documents(self, *kinds: str, under: str = "") -> Iterator[Document]:
         """Documents of ``kinds`` (all kinds when none given) below folder ``under``."""
         prefix = under.rstrip("/") + "/" if under else ""
-        for path in self.paths_under(prefix):
+        paths = self.paths_under(prefix) if prefix or not kinds else self._of_kinds(kinds)
+        for path in paths:
             kind = self.kind(path)
             if kind is None or (kinds and kind not in kinds):
                 continue
             doc = self.document(path)
             if doc is not None:
                 yield doc
+
+    def _of_kinds(self, kinds: tuple[str, ...]) -> list[str]:
+        """Sorted paths of ``kinds``, from an index of every path by kind built on first use
+        (a check that asks for one kind per app would otherwise walk every path each time)."""
+        paths = self.paths()
+        if self._kind_index_size != len(paths):
+            index: dict[str | None, list[str]] = {}
+            for path in paths:
+                index.setdefault(self.kind(path), []).append(path)
+            self._kind_index, self._kind_index_size = index, len(paths)
+        if len(kinds) == 1:
+            return self._kind_index.get(kinds[0], [])
+        return sorted(p for kind in set(kinds) for p in self._kind_index.get(kind, []))
 
     def derived(self, key: Hashable, compute: Callable[[], _T]) -> _T:
         """``compute()``, once per view: what several rules derive alike (the apps, an app's
@@ -98,6 +115,7 @@ class RepoView:
         """Drop kept documents and derived data (the repo-scope rules have run)."""
         self._cache.clear()
         self._derived.clear()
+        self._kind_index, self._kind_index_size = {}, -1
 
     def folders_with(self, name: str) -> list[str]:
         """Folders (root-relative, "" for the root) that directly contain a folder ``name``."""

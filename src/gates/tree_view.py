@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Protocol, runtime_checkable
+from typing import Callable, Iterator, Mapping, MutableMapping, Protocol, runtime_checkable
 
 from gates.documents import decode, detect_kind
 from gates.model import Note, Rule
@@ -101,14 +101,100 @@ def config_relpath(config_file: Path | None, root: Path) -> str | None:
         return None
 
 
+Reader = Callable[[], bytes]
+
+
+class Tree(Protocol):
+    """The regular files of a tree (git index or commit) as a lazy ``TreeView`` asks for them.
+
+    Paths are root-relative and already filtered by the run's scope (root, PATHs, excludes).
+    """
+
+    def lookup(self, path: str) -> Reader | None:
+        """A reader for the file at ``path``, or None when there is none."""
+
+    def under(self, prefix: str) -> list[tuple[str, Reader]]:
+        """Every file whose path starts with ``prefix`` (a folder ending in "/"), sorted."""
+
+    def everything(self) -> dict[str, Reader]:
+        """Every file."""
+
+
+class LazyFiles(MutableMapping[str, tuple[SourceFile, "str | None"]]):
+    """``RepoView.files`` of a tree, filled as paths are asked for.
+
+    Looking a path up or listing a folder reads only index entries (a few microseconds each);
+    iterating, or taking the length, lists the whole tree once (10,000 entries: ~50 ms through
+    pygit2, which a pre-commit run cannot afford twice).
+    """
+
+    def __init__(self, tree: Tree) -> None:
+        self._tree = tree
+        self._known: dict[str, tuple[SourceFile, str | None]] = {}
+        self._absent: set[str] = set()
+        self.complete = False  # every path of the tree is in ``_known``
+
+    def __getitem__(self, path: str) -> tuple[SourceFile, str | None]:
+        if path in self._known:
+            return self._known[path]
+        if self.complete or path in self._absent:
+            raise KeyError(path)
+        read = self._tree.lookup(path)
+        if read is None:
+            self._absent.add(path)
+            raise KeyError(path)
+        return self._remember(path, read)
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        try:
+            self[path]
+        except KeyError:
+            return False
+        return True
+
+    def __setitem__(self, path: str, entry: tuple[SourceFile, str | None]) -> None:
+        self._known[path] = entry
+
+    def __delitem__(self, path: str) -> None:
+        del self._known[path]
+
+    def __iter__(self) -> Iterator[str]:
+        self._list()
+        return iter(self._known)
+
+    def __len__(self) -> int:
+        self._list()
+        return len(self._known)
+
+    def under(self, prefix: str) -> list[str]:
+        """Sorted paths below ``prefix`` (a folder ending in "/"), without listing the rest."""
+        return [path if path in self._known else self._remember(path, read)[0].path
+                for path, read in self._tree.under(prefix)]
+
+    def _remember(self, path: str, read: Reader) -> tuple[SourceFile, str | None]:
+        entry: tuple[SourceFile, str | None] = (SourceFile(path, UNKNOWN_SIZE, read), None)
+        self._known[path] = entry
+        return entry
+
+    def _list(self) -> None:
+        if not self.complete:
+            for path, read in self._tree.everything().items():
+                if path not in self._known:
+                    self._remember(path, read)
+            self.complete = True
+
+
 @dataclass
 class TreeView(RepoView):
     """A ``RepoView`` of a whole tree whose files are read only when a check asks.
 
-    ``files`` is filled up front with lazy readers (listing 10,000 index entries costs ~40 ms,
-    reading them all ~10x that). ``kind`` is answered from the name when the name decides it,
-    so a check filtering on kinds reads only the files it may look at; for a binary file whose
-    name gives a kind, ``document`` is still None.
+    ``files`` is a ``LazyFiles``: a rule that asks for a path or a folder (the apps a change
+    touched) reads only the index entries there; one that iterates every path lists the tree
+    once. ``kind`` is answered from the name when the name decides it, so a check filtering on
+    kinds reads only the files it may look at; for a binary file whose name gives a kind,
+    ``document`` is still None.
     """
 
     _kinds: dict[str, str | None] = field(default_factory=dict)
@@ -119,6 +205,16 @@ class TreeView(RepoView):
         for path, read in entries.items():
             view.files[path] = (SourceFile(path, UNKNOWN_SIZE, read), None)
         return view
+
+    @classmethod
+    def lazy(cls, max_file_size: int, tree: Tree) -> TreeView:
+        return cls(max_file_size, files=LazyFiles(tree))
+
+    def paths_under(self, prefix: str) -> Iterator[str]:
+        files = self.files
+        if isinstance(files, LazyFiles) and not files.complete and prefix:
+            return iter(files.under(prefix))
+        return super().paths_under(prefix)
 
     def kind(self, path: str) -> str | None:
         if path not in self.files:

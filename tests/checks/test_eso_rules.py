@@ -135,6 +135,20 @@ def test_no_parse_error_for_a_templated_manifest_in_deploy(make_repo) -> None:
     assert located(scan(make_repo(files), select=("parse-error",))) == []
 
 
+def test_a_template_that_cannot_be_read_even_neutralised_is_a_parse_error(make_repo) -> None:
+    files = compliant()
+    files["api/deploy/externalsecret.yaml"] = "{{- if .Values.es }}\n" + EXTERNAL_SECRET \
+        + "  target: [open\n{{- end }}\n"
+    files["api/deploy/configmap.yaml"] = "kind: ConfigMap\napiVersion: v1\ndata:\n" \
+        "  a: {{ .Values.a }} b\n"  # reads once the action is neutralised: a template
+    files[".github/workflows/ci.yml"] = "on: push\njobs:\n  a: {{ x }} b\n"  # never one
+    result = scan(make_repo(files), select=("parse-error",))
+    assert [(f.location.path, f.location.line) for f in result.findings] == [
+        (".github/workflows/ci.yml", 3), ("api/deploy/externalsecret.yaml", 12)]
+    assert "(k8s, with template actions neutralised)" in result.findings[1].message
+    assert "neutralised" not in result.findings[0].message
+
+
 def test_root_app_and_messages_never_show_values(make_repo) -> None:
     repo = make_repo({
         "deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"

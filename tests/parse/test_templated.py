@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gates.parse.templated import detemplate, is_templated, load
+from gates.documents import Document
+from gates.parse.templated import detemplate, is_templated, load, readable
 
 CHART = """\
 {{- if .Values.enabled }}
@@ -69,3 +70,19 @@ def test_never_raises(text: str) -> None:
     loaded = load(text)
     assert loaded.unreadable >= 0
     assert detemplate(text).count("\n") == text.count("\n")
+
+
+def test_a_document_without_actions_is_read_from_its_own_parse() -> None:
+    doc = Document("deploy/pod.yaml", "kind: Pod\nmetadata: {name: p}\n", "k8s")
+    assert doc.templated.documents[0] is doc.yaml.documents[0]  # one tree for every reader
+    assert doc.templated == load(doc.text)
+
+
+def test_readable_decides_without_building_trees() -> None:
+    plain = Document("deploy/pod.yaml", "kind: Pod\n", "k8s")
+    assert readable(plain) and "yaml" not in plain.__dict__
+    assert readable(Document("deploy/a.yaml", "{{- if .x }}\nkind: Pod\n{{- end }}\n", "k8s"))
+    broken = Document("deploy/b.yaml", "{{- if .x }}\nkind: [Pod\n---\nkind: Job\n", "k8s")
+    assert not readable(broken)
+    assert broken.templated.unreadable == 1 and broken.templated.error is not None
+    assert [d["kind"] for d in broken.templated.documents] == ["Job"]

@@ -10,7 +10,7 @@ a file in this run are checked, so a pre-commit run on two files looks at their 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from gates.context import CheckContext
 from gates.documents import decode
@@ -18,6 +18,7 @@ from gates.history import change_times
 from gates.mirrors import DiskTree, MirrorPair, expand_group
 from gates.model import Hit
 from gates.repo import RepoView
+from gates.sources import SourceFile
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -26,8 +27,7 @@ def mirror_drift(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
     """Each declared mirror pair that differs, or misses one side."""
     if not ctx.config.mirrors:
         return
-    tree = DiskTree(ctx.root, ctx.config.exclude, ctx.git,
-                    {path: entry[0] for path, entry in view.files.items()})
+    tree = DiskTree(ctx.root, ctx.config.exclude, ctx.git, _Sources(view))
     where = str(ctx.config.path.name) if ctx.config.path else ".gates.yml"
     # A staged or diff run's view is the whole tree: there, the pairs with a changed member.
     scope = view.files if view.changed is None else view.changed
@@ -49,6 +49,26 @@ def mirror_drift(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
         for pair, source_bytes, copy_bytes in drifted:
             source_newer = ages[pair.source] > ages[pair.copy]
             yield _drift(pair, source_bytes, copy_bytes, source_newer)
+
+
+class _Sources(Mapping[str, SourceFile]):
+    """The view's files as ``DiskTree`` looks them up, path by path: a staged run's view is
+    the whole tree, listed only if something iterates it."""
+
+    def __init__(self, view: RepoView) -> None:
+        self._files = view.files
+
+    def __getitem__(self, path: str) -> SourceFile:
+        return self._files[path][0]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 def _present(index: int, group: tuple[str, ...], tree: DiskTree, where: str) -> list[MirrorPair]:

@@ -13,9 +13,11 @@ give differently, so the answer, its message and its position are ruamel's.
 
 from __future__ import annotations
 
+import functools
 import re
+import warnings
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 
 @dataclass(frozen=True)
@@ -34,17 +36,96 @@ class YamlResult:
 
 
 def load_documents(text: str) -> YamlResult:
-    """Every document of a multi-document stream, or the first error."""
+    """Every document of a multi-document stream, or the first error; never raises.
+
+    A scalar ruamel cannot build as the type it resolves to stays a string (``_lenient``); what
+    its constructors still raise on (``!!bool x``, ``!!set x``, a mapping used as a key) is an
+    error of the file, not a crash of every check that reads it. ruamel's warnings (a reused
+    anchor) quote the file's lines, which may hold a secret: they are never printed.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    if _too_deep(text):
+        return YamlResult((), YamlError(1, 1, "nesting is too deep to parse"))
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _lenient()
     try:
-        return YamlResult(tuple(yaml.load_all(text)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return YamlResult(tuple(yaml.load_all(text)))
     except YAMLError as exc:
         return YamlResult((), _error_from(exc))
     except RecursionError:
         return YamlResult((), YamlError(1, 1, "nesting is too deep to parse"))
+    except TypeError:  # ruamel hashes every key: a mapping or sequence cannot be one
+        return YamlResult((), YamlError(1, 1, "a mapping or a sequence used as a key"))
+    except (AttributeError, KeyError, ValueError, IndexError):
+        return YamlResult((), YamlError(1, 1, "a value that does not fit its explicit tag"))
+
+
+def _too_deep(text: str) -> bool:
+    """True when collections nest deeper than ``MAX_FAST_DEPTH`` (libyaml counts them).
+
+    ruamel's composer gives up past ~250 levels anyway ("nesting is too deep"), but its scanner
+    takes time quadratic in the depth of ``[[[…`` to get there: 5,000 brackets cost 4 s, 20,000
+    a minute. libyaml's event stream measures the depth in microseconds, stopping at the limit.
+    Without libyaml, or when libyaml rejects the text first, ruamel decides (slowly).
+    """
+    if text.count("[") + text.count("{") <= MAX_FAST_DEPTH:
+        return False
+    try:
+        import yaml
+        from yaml.cyaml import CParser
+    except ImportError:
+        return False
+    depth = 0
+    try:
+        parser = CParser(text)
+        try:
+            while depth <= MAX_FAST_DEPTH:
+                event = parser.get_event()
+                if event is None or isinstance(event, yaml.StreamEndEvent):
+                    return False
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+            return True
+        finally:
+            parser.dispose()
+    except (yaml.YAMLError, ValueError):
+        return False
+
+
+@functools.lru_cache(maxsize=None)
+def _lenient() -> Any:
+    """ruamel's round-trip constructor, except that a number or date it cannot build is a string.
+
+    ``2020-13-45`` resolves to a date, a 5,000-digit number to an int Python refuses to convert
+    (its 4,300-digit limit): ruamel raises ValueError, which crashed every check reading the
+    file. Go's YAML readers, which compose and kubectl use, keep such scalars as strings.
+    ``add_constructor`` on the subclass copies the table: ruamel's own class is not changed.
+    """
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Lenient(RoundTripConstructor):
+        pass
+
+    for kind in ("int", "float", "timestamp"):
+        tag = f"tag:yaml.org,2002:{kind}"
+        Lenient.add_constructor(tag, _or_string(RoundTripConstructor.yaml_constructors[tag]))
+    return Lenient
+
+
+def _or_string(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def lenient(constructor: Any, node: Any) -> Any:
+        try:
+            return construct(constructor, node)
+        except (ValueError, IndexError, OverflowError):
+            return str(node.value)
+
+    return lenient
 
 
 # Deeper than this, libyaml's event stream slows down quadratically (100,000 brackets: 23 s)
@@ -58,9 +139,13 @@ _TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]")  # ruamel raises ValueError on 2020-1
 # value (ruamel rejects them), NEL and the Unicode line / paragraph separators (YAML 1.1 line
 # breaks, not 1.2 ones), a BOM inside the stream, a comment right after a block scalar indicator
 # (``|#``) or a block scalar whose first line holds only spaces (ruamel reject both), an anchor
-# or alias name followed by a character libyaml ends the name at and YAML 1.2 does not (``&a:``).
+# or alias name followed by a character libyaml ends the name at and YAML 1.2 does not (``&a:``),
+# a document end marker (``...`` twice in a row: ruamel rejects it), a quoted key glued to its
+# value (``["a":1]``: ruamel rejects it in a flow sequence), a block scalar at the top level
+# (ruamel reads a ``---`` or ``#`` line at column 0 into it).
 _RUAMEL_ONLY = re.compile(r"[\t\x85\u2028\u2029\ufeff]|[|>][-+0-9]*#|[|>][^\n]*\n +[\r\n]"
-                          r"|(?:^|[\s\[\]{},])[&*][\w-]*[^\w\s\[\]{},-]", re.M)
+                          r"|(?:^|[\s\[\]{},])[&*][\w-]*[^\w\s\[\]{},-]|^\.\.\.|[\"']:\S"
+                          r"|^(?:---[ \t]+)?[|>]", re.M)
 
 
 def check(text: str) -> YamlResult | None:
@@ -95,19 +180,24 @@ def _fast_valid(text: str) -> bool:
     """True when libyaml reads ``text`` and nothing in it needs ruamel's judgement."""
     try:
         import yaml
-    except ImportError:
-        return False
-    if not getattr(yaml, "__with_libyaml__", False):
+        from yaml.cyaml import CParser  # the bare C parser: no constructor, no resolver
+    except ImportError:  # PyYAML built without libyaml
         return False
     stack: list[_Collection] = []
     anchors: set[str] = set()
     try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if not _fast_event(event, stack, anchors, yaml):
-                return False
+        parser = CParser(text)
+        try:
+            while True:
+                event = parser.get_event()
+                if event is None or isinstance(event, yaml.StreamEndEvent):
+                    return True
+                if not _fast_event(event, stack, anchors, yaml):
+                    return False
+        finally:
+            parser.dispose()
     except (yaml.YAMLError, ValueError):  # ValueError: text that cannot be encoded as UTF-8
         return False
-    return True
 
 
 def _fast_event(event: Any, stack: list[_Collection], anchors: set[str], yaml: Any) -> bool:
@@ -170,8 +260,15 @@ def scalar_spans(text: str) -> tuple[list[tuple[int, int]], YamlError | None]:
     """Character spans (start, end) of every scalar in the stream, as written in the source.
 
     Uses the event stream, not the composed tree, so block scalars and quoted strings keep their
-    exact place. On a syntax error the spans read so far come back with the error.
+    exact place. On a syntax error the spans read so far come back with the error. libyaml reads
+    the events when it can (the same spans, ~20x faster); an error, or text the two read
+    differently (``_RUAMEL_ONLY``), is left to ruamel.
     """
+    fast = None if _RUAMEL_ONLY.search(text) else _fast_spans(text)
+    if fast is not None:
+        return fast, None
+    if _too_deep(text):
+        return [], YamlError(1, 1, "nesting is too deep to parse")
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
     from ruamel.yaml.events import ScalarEvent
@@ -186,6 +283,39 @@ def scalar_spans(text: str) -> tuple[list[tuple[int, int]], YamlError | None]:
     except RecursionError:
         return spans, YamlError(1, 1, "nesting is too deep to parse")
     return spans, None
+
+
+def _fast_spans(text: str) -> list[tuple[int, int]] | None:
+    """``scalar_spans`` by libyaml, or None to leave it to ruamel.
+
+    libyaml counts mark indexes in characters, like ruamel, for text without a BOM (excluded by
+    ``_RUAMEL_ONLY``), and places every written scalar alike. Where they differ (found by
+    differential fuzzing) the answer is ruamel's: an error, an omitted value (``key:`` and
+    nothing; each parser places that empty scalar by its own token bookkeeping), a scalar with a
+    tag or an anchor (whose start each takes from a different property).
+    """
+    try:
+        import yaml
+        from yaml.cyaml import CParser
+    except ImportError:
+        return None
+    spans: list[tuple[int, int]] = []
+    try:
+        parser = CParser(text)
+        try:
+            while True:
+                event = parser.get_event()
+                if event is None or isinstance(event, yaml.StreamEndEvent):
+                    return spans
+                if isinstance(event, yaml.ScalarEvent):
+                    start, end = event.start_mark.index, event.end_mark.index
+                    if start == end or event.tag is not None or event.anchor is not None:
+                        return None
+                    spans.append((start, end))
+        finally:
+            parser.dispose()
+    except (yaml.YAMLError, ValueError):
+        return None
 
 
 def walk(node: Any) -> Iterator[Any]:
