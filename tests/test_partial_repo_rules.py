@@ -19,7 +19,7 @@ from gates.apps import discover
 from gates.config import Config
 from gates.documents import Document, detect_kind
 from gates.git import GitRepo
-from gates.git_sources import StagedIndex, _Scope
+from gates.git_sources import DiffRange, StagedIndex, _Scope
 from gates.repo import RepoView
 from gates.sources import SourceFile
 from gates.tree_view import LazyFiles
@@ -83,6 +83,20 @@ def test_a_full_run_hands_over_the_documents_it_parsed_and_drops_them_after() ->
     assert view.document("k/a.yaml") is not kept
 
 
+def test_the_hand_over_is_bounded(monkeypatch) -> None:
+    from gates import repo
+
+    monkeypatch.setattr(repo, "MAX_KEPT", 1)
+    view = RepoView(1 << 20, keep=frozenset({"k8s"}))
+    docs = [Document(f"k/{n}.yaml", CONFIGMAP, "k8s") for n in "ab"]
+    for doc in docs:
+        assert doc.yaml.error is None
+        view.add(SourceFile(doc.path, 1, lambda: CONFIGMAP.encode()), "k8s", doc)
+    assert view.document("k/a.yaml") is docs[0]
+    assert view.document("k/b.yaml") is not docs[1]  # past the bound: read again, same text
+    assert view.document("k/b.yaml").text == docs[1].text
+
+
 # -- through git ---------------------------------------------------------------------------------
 
 def write(repo: Path, rel: str, text: str) -> None:
@@ -122,6 +136,37 @@ def test_the_staged_view_is_read_folder_by_folder(two_apps: Path) -> None:
     assert files.complete and everything == sorted(everything)
     assert everything == [f"{app}/{rel}" for app in "ab"
                           for rel in ("k8s/config.yaml", "k8s/deploy.yaml", "src/main.py")]
+
+
+@pytest.mark.parametrize("source", ["staged-before", "diff-after", "diff-before"])
+def test_commit_trees_are_read_folder_by_folder_below_a_scan_root(tmp_path: Path,
+                                                                  source: str) -> None:
+    top = tmp_path / "repo"
+    write(top, "sub/a/k8s/d.yaml", DEPLOY)
+    write(top, "sub/a/src/main.py", "print(1)\n")
+    write(top, "sub/b/README.md", "# b\n")
+    write(top, "other/x.py", "")
+    (top / "sub" / "a" / "link.py").parent.mkdir(parents=True, exist_ok=True)
+    (top / "sub" / "a" / "link.py").symlink_to("src/main.py")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "base")
+    write(top, "sub/a/src/main.py", "print(2)\n")
+    git(top, "commit", "-q", "-am", "change")
+    gitrepo = GitRepo(top, top / "sub")
+    scope = _Scope(gitrepo, [""], ())
+    if source == "staged-before":
+        view = StagedIndex(gitrepo, scope).view(1 << 20, before=True)
+    else:
+        view = DiffRange(gitrepo, scope, "HEAD~1").view(1 << 20, before=source == "diff-before")
+    assert list(view.paths_under("a/")) == ["a/k8s/d.yaml", "a/src/main.py"]  # no symlink
+    assert list(view.paths_under("a/k8s/d.yaml/")) == [] and list(view.paths_under("c/")) == []
+    assert "b/README.md" in view.files and "other/x.py" not in view.files
+    assert "a/link.py" not in view.files and "a/k8s" not in view.files
+    assert not view.files.complete  # type: ignore[attr-defined]
+    old = source == "diff-before"  # the staged run's "before" is HEAD: the second commit
+    assert view.document("a/src/main.py").text == ("print(1)\n" if old else "print(2)\n")
+    assert view.paths() == ["a/k8s/d.yaml", "a/src/main.py", "b/README.md"]
 
 
 def test_a_case_insensitive_index_is_listed_whole_not_bisected(two_apps: Path) -> None:

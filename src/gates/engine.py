@@ -215,10 +215,10 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
     undecodable = decode_note(loaded)  # the bytes read as U+FFFD were not checked: say so
     if undecodable is not None:
         state.notes.append(undecodable)
-    state.view.add(item, loaded.kind, loaded)
     for active in plan.for_kind(loaded.kind):
         if active.wants(loaded.path):
             hits.extend((active, hit) for hit in _call(active, loaded, state))
+    state.view.add(item, loaded.kind, loaded)  # after the checks: with what they parsed
     _record(hits, loaded.path, loaded, state)
 
 

@@ -104,7 +104,8 @@ def external_secrets(obj: Any, path: str) -> Iterator[ExternalSecret]:
 
 def secret_uses(obj: Any, path: str) -> Iterator[SecretUse]:
     """Every secret a workload's containers and init containers take, with its place."""
-    if not isinstance(obj, dict) or obj.get("kind") not in POD_SPEC_PATHS:
+    if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str) \
+            or obj["kind"] not in POD_SPEC_PATHS:  # ``kind: []`` cannot be looked up
         return
     pod: Any = obj
     for step in POD_SPEC_PATHS[str(obj["kind"])]:

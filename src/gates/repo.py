@@ -3,9 +3,9 @@
 Repo-scope checks cross-reference files (an app's README, its manifests, its ExternalSecrets;
 two mirrored folders). The engine fills the index while it scans files one by one, then hands
 the view to each repo-scope check once. Documents of the kinds repo-scope rules read (``keep``)
-that the file scan parsed are handed over with their parse, so a manifest is parsed once per
-run; other documents are re-read on demand rather than kept, and ``release`` drops everything
-once the repo-scope rules ran, so a large scan does not hold every file.
+that the file scan parsed are handed over with their parse (up to ``MAX_KEPT``), so a manifest
+is parsed once per run; other documents are re-read on demand rather than kept, and ``release``
+drops everything once the repo-scope rules ran, so a large scan does not hold every file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from gates.documents import Document, load_document
 from gates.sources import SourceFile
 
 _T = TypeVar("_T")
+# Parsed documents kept for the repo-scope rules, at most: a round-trip YAML tree weighs 20-70
+# times its text, so an unbounded hand-over would hold every manifest of a large repo at once.
+# Past the bound, documents are read and parsed again if a rule asks (the same results).
+MAX_KEPT = 1000
 
 
 @dataclass
@@ -43,9 +47,11 @@ class RepoView:
 
     def add(self, source: SourceFile, kind: str | None, doc: Document | None = None) -> None:
         """Index a scanned file; its document is kept when a repo-scope rule reads its kind and
-        it holds a parse (re-reading any other costs less than keeping every file's text)."""
+        it holds a parse (re-reading any other costs less than keeping every file's text), up to
+        ``MAX_KEPT`` documents."""
         self.files[source.path] = (source, kind)
-        if doc is not None and kind in self.keep and doc.holds_parse:
+        if doc is not None and kind in self.keep and doc.holds_parse \
+                and len(self._cache) < MAX_KEPT:
             self._cache[source.path] = doc
 
     def paths(self) -> list[str]:

@@ -3,9 +3,10 @@
 A staged run scans a handful of files, but a repo-scope rule cross-references files that did not
 change (the README of the app whose manifest did). Such a rule runs only when a file it reads
 changed (``reads_changed``), and then sees the *whole* tree being committed (the index for
-``--staged``, the head commit for ``--diff``) through ``TreeView``: paths are listed up front,
-blobs are read and decoded only when the rule asks for that path. A run whose changes no repo
-rule reads never lists the tree at all.
+``--staged``, the head commit for ``--diff``) through ``TreeView``: a path, or a folder's paths,
+are looked up when the rule asks for them (the apps that own a changed file), blobs are read and
+decoded only when the rule asks for that path, and the whole tree is listed only for a rule that
+iterates every path. A run whose changes no repo rule reads never opens the tree at all.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from gates.apps import DIRECT_VAULT, App, discover
 from gates.checks.vault_clients import ClientUse, client_uses, language
@@ -19,8 +19,10 @@ from gates.documents import Document
 from gates.fixers.vault import stanza
 from gates.ignore import spec
 from gates.model import Hit
-from gates.parse.hcl import PathRule, Policy, policies, shell_policies
 from gates.repo import RepoView
+
+if TYPE_CHECKING:  # the HCL reader (~5 ms to import) only when a policy file is checked
+    from gates.parse.hcl import PathRule, Policy
 
 _KV2 = re.compile(r"^(?P<mount>[^/*+]+)/data/(?P<rest>[^*+].*)$")
 
@@ -74,6 +76,8 @@ def vault_policy_kv2_path(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
     """KV v2 grants on ``<mount>/data/<p>/*`` without ``<mount>/data/<p>``, and the reverse."""
     if "path" not in doc.text:
         return
+    from gates.parse.hcl import policies, shell_policies
+
     if doc.kind == "shell":
         found = [p for text, line in shell_policies(doc.lines) for p in policies(text, line)]
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from gates.parse.yaml import YamlError, YamlResult, check, load_documents
 
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from gates.documents import Document
 
 TEMPLATED = "\u27e8tpl\u27e9"  # a marker no real name contains
-_ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_MARKERS = ("{{", "{%", "{#")
+_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}  # template action openers and their closers
+_MARKERS = tuple(_CLOSERS)
 _SEPARATOR = re.compile(r"^---[ \t]*(?:#.*)?$", re.M)
 
 
@@ -90,25 +90,63 @@ def _read(source: str, whole: YamlResult, templated: bool) -> TemplatedYaml:
 
 
 def detemplate(text: str) -> str:
-    """``text`` with template actions neutralised; line breaks (and so line numbers) kept."""
+    """``text`` with template actions neutralised; line breaks (and so line numbers) kept.
+
+    An action alone on its line (only whitespace and other actions around it) is blanked; one
+    inside a value becomes a placeholder scalar. Linear in the text: each line is looked at once,
+    however many actions it holds or how many openers never close.
+    """
+    spans = list(_actions(text))
     out: list[str] = []
     last = 0
-    for match in _ACTION.finditer(text):
-        out.append(text[last:match.start()])
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        line_end = text.find("\n", match.end())
-        line_end = len(text) if line_end < 0 else line_end
-        alone = not text[line_start:match.start()].strip() and \
-            not _after_actions(text[match.end():line_end])
-        out.append(_blank(match.group(0)) if alone else _placeholder(match.group(0)))
-        last = match.end()
+    for index, (start, end) in enumerate(spans):
+        out.append(text[last:start])
+        newline = text.rfind("\n", last, start)
+        # The first action of a line, with nothing but blanks before it, and nothing but blanks
+        # and whole actions after it to the end of the line.
+        alone = (newline >= 0 or index == 0) and not text[newline + 1:start].strip() \
+            and _rest_is_actions(text, spans, index)
+        action = text[start:end]
+        out.append(_blank(action) if alone else _placeholder(action))
+        last = end
     out.append(text[last:])
     return "".join(out)
 
 
-def _after_actions(rest: str) -> str:
-    """What remains of a line's tail once further template actions are removed."""
-    return _ACTION.sub("", rest).strip()
+def _actions(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each ``{{ }}``, ``{% %}``, ``{# #}``, left to right, the first closer
+    ending each (what ``re.finditer(r"\\{\\{.*?\\}\\}|...", re.S)`` finds, without its quadratic
+    time on openers that never close: once an opener has no closer left, it has none later)."""
+    nxt = {opener: text.find(opener) for opener in _CLOSERS}
+    pos = 0
+    while True:
+        live = [(at, opener) for opener, at in nxt.items() if at >= 0]
+        if not live:
+            return
+        start, opener = min(live)
+        end = text.find(_CLOSERS[opener], start + 2)
+        if end < 0:
+            del nxt[opener]
+            continue
+        pos = end + 2
+        yield start, pos
+        for other, at in nxt.items():
+            if 0 <= at < pos:
+                nxt[other] = text.find(other, pos)
+
+
+def _rest_is_actions(text: str, spans: list[tuple[int, int]], index: int) -> bool:
+    """True when the line where action ``index`` ends holds only blanks and whole actions after it."""
+    last = spans[index][1]
+    line_end = text.find("\n", last)
+    line_end = len(text) if line_end < 0 else line_end
+    for start, end in spans[index + 1:]:
+        if start >= line_end:
+            break
+        if end > line_end or text[last:start].strip():
+            return False
+        last = end
+    return not text[last:line_end].strip()
 
 
 def _blank(action: str) -> str:
@@ -140,7 +178,13 @@ def _chunks(text: str) -> list[str]:
 
 def without_actions(text: str) -> str:
     """``text`` with every template action removed (for a textual look at unreadable files)."""
-    return _ACTION.sub("", text)
+    kept: list[str] = []
+    last = 0
+    for start, end in _actions(text):
+        kept.append(text[last:start])
+        last = end
+    kept.append(text[last:])
+    return "".join(kept)
 
 
 def is_templated(value: object) -> bool:

@@ -62,6 +62,11 @@ def load_documents(text: str) -> YamlResult:
         return YamlResult((), YamlError(1, 1, "a mapping or a sequence used as a key"))
     except (AttributeError, KeyError, ValueError, IndexError):
         return YamlResult((), YamlError(1, 1, "a value that does not fit its explicit tag"))
+    except AssertionError:  # ruamel asserts what it supports: ``%YAML 1.3``
+        return YamlResult((), YamlError(1, 1, _UNSUPPORTED))
+
+
+_UNSUPPORTED = "a construct ruamel cannot read (an unsupported %YAML version)"
 
 
 def _too_deep(text: str) -> bool:
@@ -70,15 +75,23 @@ def _too_deep(text: str) -> bool:
     ruamel's composer gives up past ~250 levels anyway ("nesting is too deep"), but its scanner
     takes time quadratic in the depth of ``[[[…`` to get there: 5,000 brackets cost 4 s, 20,000
     a minute. libyaml's event stream measures the depth in microseconds, stopping at the limit.
-    Without libyaml, or when libyaml rejects the text first, ruamel decides (slowly).
+    Without libyaml, or where libyaml stops at an error first (a NEL is a line break to it, not
+    to ruamel), the brackets are counted instead: an upper bound, as ``[`` in a plain scalar
+    counts too, so such a file may read "too deep" where ruamel would have said something else.
     """
     if text.count("[") + text.count("{") <= MAX_FAST_DEPTH:
         return False
+    depth = _libyaml_depth(text)
+    return (_bracket_depth(text) if depth is None else depth) > MAX_FAST_DEPTH
+
+
+def _libyaml_depth(text: str) -> int | None:
+    """How deep libyaml's collections nest (it stops just past the limit); None: no verdict."""
     try:
         import yaml
         from yaml.cyaml import CParser
     except ImportError:
-        return False
+        return None
     depth = 0
     try:
         parser = CParser(text)
@@ -86,16 +99,30 @@ def _too_deep(text: str) -> bool:
             while depth <= MAX_FAST_DEPTH:
                 event = parser.get_event()
                 if event is None or isinstance(event, yaml.StreamEndEvent):
-                    return False
+                    return 0
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
                 elif isinstance(event, yaml.CollectionEndEvent):
                     depth -= 1
-            return True
+            return depth
         finally:
             parser.dispose()
     except (yaml.YAMLError, ValueError):
-        return False
+        return None
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _bracket_depth(text: str) -> int:
+    """The deepest run of unclosed ``[`` / ``{`` (stops just past the limit)."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+        if deepest > MAX_FAST_DEPTH:
+            break
+    return deepest
 
 
 @functools.lru_cache(maxsize=None)
@@ -121,9 +148,12 @@ def _lenient() -> Any:
 def _or_string(construct: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def lenient(constructor: Any, node: Any) -> Any:
         try:
-            return construct(constructor, node)
+            value = construct(constructor, node)
         except (ValueError, IndexError, OverflowError):
             return str(node.value)
+        # ``0x`` + 5,000 digits builds, but then every str() of it raises (the digit limit).
+        return str(node.value) if isinstance(value, int) and value.bit_length() > 14_000 \
+            else value
 
     return lenient
 
@@ -282,6 +312,8 @@ def scalar_spans(text: str) -> tuple[list[tuple[int, int]], YamlError | None]:
         return spans, _error_from(exc)
     except RecursionError:
         return spans, YamlError(1, 1, "nesting is too deep to parse")
+    except AssertionError:
+        return spans, YamlError(1, 1, _UNSUPPORTED)
     return spans, None
 
 
