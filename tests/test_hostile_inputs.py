@@ -51,27 +51,38 @@ def _limit_memory() -> None:
 
 def gates(cwd: Path, *argv: str, timeout: float = 60, prefix: Sequence[str] = ()) -> Outcome:
     """Run ``python -m gates argv`` in ``cwd``, bounded; assert it stayed within the bounds."""
+    return gates_together(cwd, [argv], timeout=timeout, prefix=prefix)[0]
+
+
+def gates_together(cwd: Path, argvs: Sequence[Sequence[str]], timeout: float = 60,
+                   prefix: Sequence[str] = ()) -> list[Outcome]:
+    """Several bounded ``gates`` runs at once (independent processes: the cores share them)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("GATES_DEBUG", "GITHUB_STEP_SUMMARY", "NO_COLOR")}
-    out_path, err_path = cwd.parent / f".{cwd.name}.out", cwd.parent / f".{cwd.name}.err"
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen([*prefix, sys.executable, "-m", "gates", *argv], cwd=cwd,
-                                stdout=out, stderr=err, env=env, preexec_fn=_limit_memory)
+    started, running = time.perf_counter(), []
+    for index, argv in enumerate(argvs):
+        out_path, err_path = (cwd.parent / f".{cwd.name}.{index}.{kind}" for kind in ("out", "err"))
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            proc = subprocess.Popen([*prefix, sys.executable, "-m", "gates", *argv], cwd=cwd,
+                                    stdout=out, stderr=err, env=env, preexec_fn=_limit_memory)
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
+        running.append((proc, killer, out_path, err_path))
+    outcomes = []
+    for proc, killer, out_path, err_path in running:
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
         proc.returncode = code = os.waitstatus_to_exitcode(status)
-    outcome = Outcome(code, out_path.read_text("utf-8", "replace"),
-                      err_path.read_text("utf-8", "replace"), time.perf_counter() - started,
-                      usage.ru_maxrss / 1024)
-    assert code != -9, f"gates did not finish within {timeout} s"
-    assert "Traceback" not in outcome.out + outcome.err, outcome.err[-3000:]
-    assert outcome.rss_mb < PEAK_RSS_MB, f"peak RSS {outcome.rss_mb:.0f} MB"
-    return outcome
+        outcome = Outcome(code, out_path.read_text("utf-8", "replace"),
+                          err_path.read_text("utf-8", "replace"),
+                          time.perf_counter() - started, usage.ru_maxrss / 1024)
+        assert code != -9, f"gates did not finish within {timeout} s"
+        assert "Traceback" not in outcome.out + outcome.err, outcome.err[-3000:]
+        assert outcome.rss_mb < PEAK_RSS_MB, f"peak RSS {outcome.rss_mb:.0f} MB"
+        outcomes.append(outcome)
+    return outcomes
 
 
 def write(path: Path, data: str | bytes) -> Path:
@@ -133,11 +144,11 @@ def planted_aws_key() -> str:
     raise AssertionError("no aws-access-key-id in the corpus")
 
 
-def test_a_30_mb_single_line_file_read_when_allowed_stays_bounded(tmp_path: Path) -> None:
-    """With ``max_file_size`` raised, a 30 MB minified line is read and checked, not choked on:
-    the key at its very end is found, and shown redacted."""
+def test_a_12_mb_single_line_file_read_when_allowed_stays_bounded(tmp_path: Path) -> None:
+    """With ``max_file_size`` raised, a 12 MB minified line (6 times the default limit) is read
+    and checked, not choked on: the key at its very end is found, and shown redacted."""
     token = planted_aws_key()
-    body = b"!function(){" + b'var k="x",n=0;' * (30 * 1024 * 1024 // 14)
+    body = b"!function(){" + b'var k="x",n=0;' * (12 * 1024 * 1024 // 14)
     write(tmp_path / "web" / "vendor.min.js", body + f'var t="{token}";}}();'.encode())
     write(tmp_path / ".gates.yml", "max_file_size: 67108864\n")
     outcome = gates(tmp_path, "check", "--format", "json", "--select",
@@ -181,11 +192,11 @@ def test_5000_deep_nesting_is_a_located_note_or_finding_not_a_crash(tmp_path: Pa
     assert outcome.json()["summary"]["execution_successful"] is True
 
 
-def test_a_folder_tree_600_deep_is_walked(tmp_path: Path) -> None:
+def test_a_folder_tree_400_deep_is_walked(tmp_path: Path) -> None:
     """Depth is data, not recursion. (The gitignore matcher looks at every folder above every
-    path: time grows with depth squared, 600 levels ~1.5 s, 1,500 ~10 s; PATH_MAX caps it.)"""
+    path: time grows with depth squared, 400 levels ~0.7 s, 1,500 ~10 s; PATH_MAX caps it.)"""
     folder = tmp_path
-    for _ in range(600):  # not os.makedirs: it recurses once per level
+    for _ in range(400):  # not os.makedirs: it recurses once per level
         folder = folder / "d"
         folder.mkdir()
     write(folder / "compose.yml", UNTAGGED)
@@ -193,7 +204,7 @@ def test_a_folder_tree_600_deep_is_walked(tmp_path: Path) -> None:
         outcome = gates(tmp_path, "check", "--format", "json", "--select", ",".join(CORE_RULES))
     finally:  # rm, not shutil.rmtree: pytest's cleanup recurses once per level
         subprocess.run(["rm", "-rf", str(tmp_path / "d")], check=True, timeout=60)
-    assert outcome.code == 1 and [f[1] for f in located(outcome)] == ["d/" * 600 + "compose.yml"]
+    assert outcome.code == 1 and [f[1] for f in located(outcome)] == ["d/" * 400 + "compose.yml"]
 
 
 # --- encodings and bytes -------------------------------------------------------------------------
@@ -285,8 +296,9 @@ def test_fifos_are_never_opened(tmp_path: Path) -> None:
     write(tmp_path / "compose.yml", UNTAGGED)
     os.mkfifo(tmp_path / "pipe.yml")
     os.mkfifo(tmp_path / ".env")
-    walked = gates(tmp_path, "check", "--format", "json", timeout=30)
-    named = gates(tmp_path, "check", "pipe.yml", ".env", "--format", "json", timeout=30)
+    walked, named = gates_together(tmp_path, [("check", "--format", "json"),
+                                              ("check", "pipe.yml", ".env", "--format", "json")],
+                                   timeout=30)
     assert walked.code == 1 and named.code == 0  # a read would block forever: timeout = fail
     assert notes(walked) == notes(named) == {"pipe.yml": "not a regular file",
                                              ".env": "not a regular file"}
@@ -304,20 +316,19 @@ def test_odd_file_names_are_reported_safely_in_every_format(tmp_path: Path) -> N
     with open(latin1 + b"/compose.yml", "w", encoding="utf-8") as handle:
         handle.write(UNTAGGED)
     select = ("--select", ",".join(CORE_RULES))
-    as_json = gates(tmp_path, "check", "--format", "json", *select)
+    as_json, text, as_sarif, github = gates_together(tmp_path, [
+        ("check", "--format", fmt, *select) for fmt in ("json", "text", "sarif", "github")])
     assert as_json.code == 1
     paths = {f[1] for f in located(as_json)}
     assert paths >= {f"{name}/compose.yml" for name in ODD_NAMES}
     assert len(paths) == len(ODD_NAMES) + 1  # and the Latin-1 name
-    text = gates(tmp_path, "check", *select)
     assert "\x1b" not in text.out and "\\x1b[31mred" in text.out  # no terminal escapes
     assert "new\\nline/compose.yml:3:16" in text.out  # one finding, one line
-    sarif = gates(tmp_path, "check", "--format", "sarif", *select).json()
+    sarif = as_sarif.json()
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             for r in sarif["runs"][0]["results"]}
     assert "new%0Aline/compose.yml" in uris and "caf%E9/compose.yml" in uris
     assert all(" " not in uri and "\n" not in uri for uri in uris)
-    github = gates(tmp_path, "check", "--format", "github", *select)
     annotations = [line for line in github.out.splitlines() if line.startswith("::error")]
     assert len(annotations) == len(ODD_NAMES) + 1  # a newline in a name cannot split one
 
@@ -383,7 +394,7 @@ def test_a_corrupted_git_folder_is_exit_2_with_a_hint(tmp_path, corruption) -> N
     corrupt, expected = CORRUPTIONS[corruption]
     corrupt(root / ".git")
     commands = (("check",), ("check", "--staged"), ("check", "--diff", "HEAD"))
-    outcomes = [gates(root, *argv) for argv in commands]
+    outcomes = gates_together(root, commands)
     assert tuple(o.code for o in outcomes) == expected
     for outcome in outcomes:
         if outcome.code == 2:

@@ -106,9 +106,6 @@ TOOLS = {
     "gates-secrets": Tool("gates check --select hardcoded-secret", lambda tree, report: [
         sys.executable, "-m", "gates", "check", ".", "--select", "hardcoded-secret",
         "--format", "json", "--output", str(report)], _gates_findings(("hardcoded-secret",))),
-    "detect-secrets": Tool("detect-secrets scan", lambda tree, report: [
-        sys.executable, "-m", "detect_secrets", "scan", "--no-verify", "."],
-        _detect_secrets_findings, stdout_is_report=True),
     "gitleaks": Tool("gitleaks dir", lambda tree, report: [
         str(gitleaks_binary()), "dir", ".", "--report-format", "json", "--report-path",
         str(report), "--no-banner", "--exit-code", "0", "--log-level", "error"],
@@ -116,6 +113,9 @@ TOOLS = {
     "rg": Tool("rg (the floor: read every byte)", lambda tree, report: [
         "rg", "--hidden", "--glob", "!.git", "--count-matches", "--no-messages", "-e",
         RG_PATTERN, "."], None),
+    "detect-secrets": Tool("detect-secrets scan", lambda tree, report: [
+        sys.executable, "-m", "detect_secrets", "scan", "--no-verify", "."],
+        _detect_secrets_findings, stdout_is_report=True),
 }
 
 
@@ -185,6 +185,17 @@ def warm(tree: Path) -> None:
                    cwd=tree, capture_output=True, check=False)
 
 
+def gates_state() -> str:
+    """The commit gates runs from, and whether its sources differ from it (others edit them)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+                              check=False).stdout.strip()
+
+    dirty = git("status", "--short", "--", "src", "rules").splitlines()
+    return git("rev-parse", "--short", "HEAD") + (f" + {len(dirty)} uncommitted file(s) in src/"
+                                                   if dirty else "")
+
+
 def planted(tree: Path) -> set[tuple[str, int]]:
     with open(tree.parent / "planted.tsv", encoding="utf-8", newline="") as handle:
         return {(row["file"], int(row["line"])) for row in csv.DictReader(handle, delimiter="\t")}
@@ -240,8 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     work = OUT / "work"
     work.mkdir(parents=True, exist_ok=True)
     files, size = tree_facts(tree)
+    state = gates_state()
     print(f"tree: {files} files, {size / 1e6:.0f} MB; {os.cpu_count()} cores; "
-          f"{platform.python_implementation()} {platform.python_version()}", file=sys.stderr)
+          f"{platform.python_implementation()} {platform.python_version()}; gates {state}",
+          file=sys.stderr)
     warm(tree)
     results: dict[str, Measured] = {}
     for key in args.tools.split(","):
@@ -256,12 +269,13 @@ def main(argv: list[str] | None = None) -> int:
             measured.found = measured.tool.findings(report, stdout)
         results[key] = measured
     print(f"tree: {files} files, {size / 1e6:.0f} MB, {os.cpu_count()} cores, "
-          f"median of {args.runs} run(s)\n")
+          f"median of {args.runs} run(s); gates {state}\n")
     print(table(results, planted(tree)))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({k: [s.__dict__ for s in m.samples]
-                                         for k, m in results.items()}, indent=1))
+        args.json.write_text(json.dumps({"gates": state, **{k: [s.__dict__ for s in m.samples]
+                                                            for k, m in results.items()}},
+                                        indent=1))
     return 0
 
 

@@ -136,16 +136,17 @@ def _actions(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _rest_is_actions(text: str, spans: list[tuple[int, int]], index: int) -> bool:
-    """True when the line where action ``index`` ends holds only blanks and whole actions after it."""
+    """True when the line where action ``index`` ends holds only blanks and whole actions after
+    it. (Indexing, not a slice of ``spans``: a copy per action would be quadratic again.)"""
     last = spans[index][1]
     line_end = text.find("\n", last)
     line_end = len(text) if line_end < 0 else line_end
-    for start, end in spans[index + 1:]:
-        if start >= line_end:
-            break
+    following = index + 1
+    while following < len(spans) and spans[following][0] < line_end:
+        start, end = spans[following]
         if end > line_end or text[last:start].strip():
             return False
-        last = end
+        last, following = end, following + 1
     return not text[last:line_end].strip()
 
 
