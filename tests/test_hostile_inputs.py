@@ -236,6 +236,20 @@ def test_encodings_keep_findings_on_the_right_line_and_say_what_was_lost(tmp_pat
     assert "invalid UTF-8" in text.out and "binary" in text.out  # the summary line says so
 
 
+@pytest.mark.parametrize(("data", "said"), [
+    (b"ok \xef\xbf\xbd written as U+FFFD", ""),  # the file's own U+FFFD is no loss
+    (b"caf\xe9 \xff\xfe", "invalid UTF-8 (3 byte sequence(s)"),
+    (codecs.BOM_UTF16_LE + "ab".encode("utf-16-le") + b"\x00\xd8", "invalid UTF-16 (1 byte"),
+    (codecs.BOM_UTF32_BE + b"\x00\x00\x00a\x00\x00", "invalid UTF-32 (1 byte"),
+], ids=["own-fffd", "latin1", "lone-surrogate", "truncated-utf32"])
+def test_what_decoding_replaced_is_said(data: bytes, said: str) -> None:
+    from gates.documents import decode, undecodable
+
+    text = decode(data)
+    assert text is not None and undecodable(data, text).startswith(said)
+    assert bool(said) == bool(undecodable(data, text))
+
+
 # --- the file system: links, special files, permissions, names -----------------------------------
 
 

@@ -53,6 +53,7 @@ def main() -> int:
     plan = make_plan(builtin_rules(), Config(), Path(tempfile.mkdtemp()), None)
     signal.signal(signal.SIGALRM, _alarm)
     slow = calls = 0
+    slowest = (0.0, "")
     started = time.perf_counter()
     for path in PATHS:
         for unit in UNITS:
@@ -72,12 +73,13 @@ def main() -> int:
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
                 took = time.perf_counter() - began
+                slowest = max(slowest, (took, f"{active.rule.id} on {path} of {unit!r}"))
                 if took > args.limit or status:
                     slow += 1
                     print(f"{took:7.2f} s  {path:28} {unit!r:10} {active.rule.id:24} {status}")
     print(f"{calls} check calls on {args.size}-character lines in "
-          f"{time.perf_counter() - started:.0f} s: {slow} over {args.limit} s or failing",
-          file=sys.stderr)
+          f"{time.perf_counter() - started:.0f} s: {slow} over {args.limit} s or failing; "
+          f"slowest {slowest[0]:.2f} s ({slowest[1]})", file=sys.stderr)
     return 1 if slow else 0
 
 

@@ -1,7 +1,7 @@
 """Where a full ``gates check`` of the synthetic monorepo spends its time (cProfile, in-process).
 
-    python bench/peers/profile.py                       # the tree of generate.py
-    python bench/peers/profile.py --tree DIR --top 25 --stats bench/out/peers/gates.prof
+    python bench/peers/where_time_goes.py                       # the tree of generate.py
+    python bench/peers/where_time_goes.py --tree DIR --top 25 --stats bench/out/peers/gates.prof
 
 Runs what ``gates check TREE --format json`` runs, under cProfile, and prints the time per rule
 (the cumulative time of each check function, file scope and repo scope), the stages around the
