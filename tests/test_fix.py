@@ -219,6 +219,28 @@ def test_external_secret_and_readme_scaffolds_meet(make_repo) -> None:
         ("bootstrap-readme", "the purpose of its keys (DB_URL)")]
 
 
+def test_external_secret_scaffold_copies_the_store_of_the_runs_apps(make_repo) -> None:
+    store = EXTERNAL_SECRET.replace("{name: vault, kind: ClusterSecretStore}",
+                                    "{name: team-vault, kind: SecretStore}")
+    repo = make_repo({"services/web/k8s/deployment.yaml": DEPLOYMENT,
+                      "services/web/k8s/externalsecret.yaml": store})
+    (repo / "services/api/k8s").mkdir(parents=True)
+    (repo / "services/api/k8s/deployment.yaml").write_text(DEPLOYMENT)
+    git(repo, "add", "services/api")
+    rule = ("bootstrap-external-secret",)
+    [found] = scan(repo, select=rule).findings
+    scaffold = found.fixes[0].edits[0].replacement
+    assert found.location.path == "services/api/k8s/deployment.yaml"
+    assert "apiVersion: external-secrets.io/v1beta1\n" in scaffold
+    assert "  secretStoreRef:\n    name: team-vault\n    kind: SecretStore\n" in scaffold
+    # A staged run evaluates only the apps the change touches: no other app's manifest is read
+    # for a scaffold's store name (a one-file change in a large repo stays cheap).
+    [staged] = check([repo], staged=True, select=rule)[0].findings
+    assert staged.fingerprint == found.fingerprint
+    assert "  secretStoreRef:\n    name: vault\n    kind: ClusterSecretStore\n" in \
+        staged.fixes[0].edits[0].replacement
+
+
 # -- the CLI ------------------------------------------------------------------------------------
 
 def test_fix_exit_codes_and_summary(make_repo, capsys) -> None:

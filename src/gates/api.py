@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Iterable
 from gates.model import Result, Severity
 
 if TYPE_CHECKING:
-    from gates.protection.command import ForgeOptions
+    from gates.forge import Live
+    from gates.project import Project
+    from gates.protection.options import ForgeOptions
 
 
 def check(paths: Iterable[Path] = (), config_file: Path | None = None,
@@ -25,16 +27,30 @@ def check(paths: Iterable[Path] = (), config_file: Path | None = None,
     from gates.engine import make_plan, run
     from gates.git_sources import open_source
     from gates.project import open_project
-    from gates.protection.command import read_live, with_live_notes
     from gates.rules import builtin_rules, user_rules
 
     targets = [Path(p) for p in paths] or [Path(".")]
     project = open_project(targets, config_file)
     rules = builtin_rules() + user_rules(project.root / project.config.rules_dir)
-    live = read_live(project, forge) if forge is not None else None
+    live = _read_live(project, forge)
     plan = make_plan(rules, project.config, project.root, project.git, select, ignore, live)
     source = open_source(project.root, project.git, [p.absolute() for p in targets],
                          project.config.exclude + baseline.excludes(project.root, baseline_file),
                          staged=staged, diff=diff)
     accepted = baseline.load(baseline_file) if baseline_file else None
-    return with_live_notes(run(source, plan, accepted), live), project.config.fail_on
+    result = run(source, plan, accepted)
+    if live is not None:
+        from gates.protection.command import with_live_notes
+
+        result = with_live_notes(result, live)
+    return result, project.config.fail_on
+
+
+def _read_live(project: Project, forge: ForgeOptions | None) -> Live | None:
+    """The forge's live protection, read once before any rule; None when nobody asked (the
+    forge client is then never imported)."""
+    if forge is None or not forge.wanted:
+        return None
+    from gates.protection.command import read_live
+
+    return read_live(project, forge)

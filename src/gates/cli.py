@@ -61,26 +61,15 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
           show_suppressed: bool, staged: bool, diff: str | None,
           baseline_file: Path | None, **forge: Any) -> None:
     """Check PATHS (default: the current folder) and report findings."""
-    from gates import baseline
-    from gates.engine import exit_code, make_plan, run
-    from gates.git_sources import open_source
+    from gates.api import check as run_check
+    from gates.engine import exit_code
     from gates.model import Severity
-    from gates.project import open_project
-    from gates.protection.command import read_live, with_live_notes
-    from gates.rules import builtin_rules, user_rules
 
     targets = _parse_formats(formats, output)
-    project = open_project(list(paths) or [Path(".")], config_file)
-    rules = builtin_rules() + user_rules(project.root / project.config.rules_dir)
-    live = read_live(project, forge_from(forge))  # the forge, read once before any rule
-    plan = make_plan(rules, project.config, project.root, project.git,
-                     _split(select), _split(ignore), live)
-    source = open_source(project.root, project.git, list(paths),
-                         project.config.exclude + baseline.excludes(project.root, baseline_file),
-                         staged=staged, diff=diff)
-    result = run(source, plan, baseline.load(baseline_file) if baseline_file else None)
-    result = with_live_notes(result, live)
-    threshold = Severity(fail_on) if fail_on else project.config.fail_on
+    result, configured = run_check(paths, config_file, _split(select), _split(ignore),
+                                   staged=staged, diff=diff, baseline_file=baseline_file,
+                                   forge=forge_from(forge))
+    threshold = Severity(fail_on) if fail_on else configured
     _write_reports(result, targets, no_color, verbose, show_suppressed, quiet)
     _warn_incomplete(result)
     raise SystemExit(exit_code(result, threshold))

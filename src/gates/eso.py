@@ -11,7 +11,7 @@ Positions are 1-based and point at the line a fix would change.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from gates.checks.names import is_secret_name
@@ -44,6 +44,9 @@ class ExternalSecret:
     any_key: bool  # dataFrom / templateFrom: the keys are whatever Vault holds
     path: str
     line: int
+    # (apiVersion, store name, store kind) when the object names its store: the house style a
+    # scaffolded ExternalSecret copies. Not part of equality: two identical syncs are one.
+    style: tuple[str, str, str] | None = field(default=None, compare=False)
 
     def produces(self, key: str) -> bool:
         return self.any_key or key in self.keys
@@ -99,7 +102,18 @@ def external_secrets(obj: Any, path: str) -> Iterator[ExternalSecret]:
     keys |= {str(k) for k in _map(template.get("data"))}
     any_key = bool(_seq(spec.get("dataFrom"))) or bool(_seq(template.get("templateFrom")))
     target_name = _str(target.get("name")) or name
-    yield ExternalSecret(name, target_name, frozenset(keys), any_key, path, _line(obj, "kind"))
+    yield ExternalSecret(name, target_name, frozenset(keys), any_key, path, _line(obj, "kind"),
+                         _style(obj, spec))
+
+
+def _style(obj: dict[Any, Any], spec: dict[Any, Any]) -> tuple[str, str, str] | None:
+    """apiVersion and ``secretStoreRef`` (name, kind) of an ExternalSecret that names its store."""
+    ref = _map(spec.get("secretStoreRef"))
+    store = _str(ref.get("name"))
+    if not store:
+        return None
+    api = _str(obj.get("apiVersion")) or ""
+    return api, store, _str(ref.get("kind")) or "SecretStore"
 
 
 def secret_uses(obj: Any, path: str) -> Iterator[SecretUse]:

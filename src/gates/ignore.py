@@ -7,6 +7,7 @@ pruning ignored folders early. Rules that care about one file ask git itself (``
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,12 @@ VENDORED = ("node_modules/", "vendor/", "dist/", "build/", ".venv/", "venv/")
 
 
 def spec(lines: list[str] | tuple[str, ...]) -> Any:
+    """A compiled gitignore-style matcher; equal pattern lists share one (rules repeat globs)."""
+    return _compiled(tuple(lines))
+
+
+@lru_cache(maxsize=512)
+def _compiled(lines: tuple[str, ...]) -> Any:
     import pathspec
 
     return pathspec.GitIgnoreSpec.from_lines(lines)

@@ -22,7 +22,7 @@ from gates.checks.vault import exclude_spec
 from gates.context import CheckContext
 from gates.errors import GatesError
 from gates.eso import ExternalSecret, SecretUse
-from gates.fixers.bootstrap import external_secret, readme_section
+from gates.fixers.bootstrap import external_secret, house_style, readme_section
 from gates.fixers.secret_ref import for_use
 from gates.model import Fix, Hit
 from gates.parse.markdown import SecretsSection
@@ -99,7 +99,8 @@ def _section_gaps(section: SecretsSection) -> list[str]:
 
 def bootstrap_external_secret(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
     """No ExternalSecret manifest in the app's deploy/ or k8s/."""
-    for app in _apps(view, ctx):
+    apps = list(_apps(view, ctx))
+    for app in apps:
         if app.mode == DIRECT_VAULT and "bootstrap-direct-vault" in ctx.enabled:
             continue  # its one ExternalSecret is the AppRole one: bootstrap-direct-vault's item
         objects = deploy_objects(view, app)
@@ -113,8 +114,16 @@ def bootstrap_external_secret(view: RepoView, ctx: CheckContext) -> Iterator[Hit
                        f"Add {_deploy_dir(app)}/externalsecret.yaml: an ExternalSecret whose "
                        "spec.data maps each required key to its Vault path and whose "
                        "spec.target.name is the Secret the workload reads",
-                       tuple(f for f in (external_secret(view, app, objects, _deploy_dir(app)),)
-                             if f is not None))
+                       _scaffold(view, app, objects, apps))
+
+
+def _scaffold(view: RepoView, app: App, objects: DeployObjects,
+              apps: list[App]) -> tuple[Fix, ...]:
+    """The new-ExternalSecret fix, in the style of the ExternalSecrets of the run's apps."""
+    style = view.derived(("bootstrap", "house-style"),
+                         lambda: house_style(deploy_objects(view, other) for other in apps))
+    fix = external_secret(view, app, objects, _deploy_dir(app), style)
+    return (fix,) if fix is not None else ()
 
 
 def _unread(objects: DeployObjects) -> str:

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import io
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Iterable
 
 from gates.apps import DIRECT_VAULT, App, DeployObjects
 from gates.documents import Document
-from gates.eso import ES_KINDS
 from gates.fixers.secret_ref import target_name
 from gates.fixers.text import append
 from gates.model import UNSAFE, Edit, Fix
-from gates.parse.templated import is_templated, load
+from gates.parse.templated import is_templated
 from gates.repo import RepoView
 
 DEFAULT_API = "external-secrets.io/v1"
@@ -55,14 +54,14 @@ def remote_key(path: str) -> str:
     return rest or mount
 
 
-def external_secret(view: RepoView, app: App, objects: DeployObjects,
-                    folder: str) -> Fix | None:
+def external_secret(view: RepoView, app: App, objects: DeployObjects, folder: str,
+                    style: tuple[str, dict[str, str]]) -> Fix | None:
     """A new ``<folder>/externalsecret.yaml`` producing the Secret the app's workloads read."""
     path = f"{folder}/{SCAFFOLD_NAME}"
     if path in view.files:
         return None
     target = target_name(app.path, objects.uses)
-    api, store = _house_style(view)
+    api, store = style
     vault, known = vault_path(app)
     text = _render_external_secret(api, store, target, required_keys(objects, target),
                                    remote_key(vault), known, app.label)
@@ -70,18 +69,19 @@ def external_secret(view: RepoView, app: App, objects: DeployObjects,
                (Edit(0, 0, text),), path)
 
 
-def _house_style(view: RepoView) -> tuple[str, dict[str, str]]:
-    """apiVersion and ``secretStoreRef`` of the repo's first ExternalSecret, else defaults."""
-    for doc in view.documents("k8s"):
-        if "secretStoreRef" not in doc.text:
-            continue
-        for obj in load(doc.text).documents:
-            if isinstance(obj, dict) and obj.get("kind") in ES_KINDS:
-                spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-                ref = spec.get("secretStoreRef") if isinstance(spec, dict) else None
-                if isinstance(ref, dict) and isinstance(ref.get("name"), str):
-                    store = {"name": ref["name"], "kind": str(ref.get("kind", "SecretStore"))}
-                    return str(obj.get("apiVersion") or DEFAULT_API), store
+def house_style(apps_objects: Iterable[DeployObjects]) -> tuple[str, dict[str, str]]:
+    """apiVersion and ``secretStoreRef`` of the first ExternalSecret (by path) of these apps that
+    names its store, else defaults.
+
+    The apps are those the run evaluates: every app on a full run, the apps a change touches on
+    a staged or diff run. Looking further (every manifest of the repo) made a one-file diff in a
+    50,000-file repo read 10,000 manifests for a scaffold's store name; the scaffold is an unsafe
+    fix whose comment asks a human to check the store either way.
+    """
+    styles = sorted((es.path, es.line, es.style) for objects in apps_objects
+                    for es in objects.external_secrets if es.style is not None)
+    for _, _, (api, name, kind) in styles[:1]:
+        return api or DEFAULT_API, {"name": name, "kind": kind}
     return DEFAULT_API, {"name": "vault", "kind": "ClusterSecretStore"}
 
 

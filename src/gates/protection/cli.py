@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from gates.protection.command import ForgeOptions
+    from gates.protection.options import ForgeOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORGE_KEYS = ("protection", "provider", "api_url", "repo", "token_env", "snapshot",
@@ -57,7 +57,7 @@ def forge_options(command: F) -> F:
 def forge_from(values: dict[str, Any]) -> ForgeOptions:
     """``ForgeOptions`` from the click values; forge options need ``--protection`` or
     ``--snapshot`` (a silently ignored ``--repo`` would look like a check that ran)."""
-    from gates.protection.command import ForgeOptions
+    from gates.protection.options import ForgeOptions
 
     given = {k: values.get(k) for k in FORGE_KEYS}
     if not given["protection"] and given["snapshot"] is None:

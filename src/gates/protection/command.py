@@ -16,31 +16,14 @@ from typing import Iterator
 
 from gates.errors import GatesError
 from gates.forge import Live, Snapshot
-from gates.forge.http import HttpSettings
 from gates.model import Note, Result, Severity
 from gates.project import Project
 from gates.protection.declared import Declaration, find_on_disk, load
+from gates.protection.options import ForgeOptions
 from gates.sources import SourceFile
 
+
 DRIFT_RULE = "required-check-drift"
-
-
-@dataclass(frozen=True)
-class ForgeOptions:
-    """What the user said about the forge. ``http`` lets tests shrink timeouts and backoff."""
-
-    protection: bool = False  # read live protection (implied by ``snapshot``)
-    provider: str | None = None
-    api_url: str | None = None
-    repo: str | None = None
-    token_env: str | None = None
-    snapshot: Path | None = None
-    allow_unknown: bool = False
-    http: HttpSettings = dataclasses.field(default_factory=HttpSettings)
-
-    @property
-    def wanted(self) -> bool:
-        return self.protection or self.snapshot is not None
 
 
 def declaration(project: Project) -> Declaration:
@@ -81,7 +64,9 @@ def read_forge(project: Project, options: ForgeOptions, declared: Declaration,
                            options.repo, options.token_env, target.remote_url(project.git))
     secret = target.token(where)
     names = branches or [b.name for b in declared.branches]
-    return target.read(where, secret, names, options.http)
+    from gates.forge.http import HttpSettings
+
+    return target.read(where, secret, names, options.http or HttpSettings())
 
 
 def with_live_notes(result: Result, live: Live | None) -> Result:
