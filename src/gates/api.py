@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 def check(paths: Iterable[Path] = (), config_file: Path | None = None,
           select: Iterable[str] = (), ignore: Iterable[str] = (), *, staged: bool = False,
           diff: str | None = None, baseline_file: Path | None = None,
-          forge: ForgeOptions | None = None) -> tuple[Result, Severity]:
+          forge: ForgeOptions | None = None, jobs: int = 1) -> tuple[Result, Severity]:
     """Scan ``paths`` (default: the cwd); return the result and the configured ``fail_on``.
 
     ``staged`` / ``diff`` scan only what the index or a revision range adds (see
     ``git_sources``); ``baseline_file`` suppresses the findings it lists. ``forge`` reads
-    live branch protection once, before the rules (``gates check --protection``).
+    live branch protection once, before the rules (``gates check --protection``). ``jobs``:
+    worker processes for a large full scan (0: one per available core; 1: this process only).
     """
     from gates import baseline
     from gates.engine import make_plan, run
@@ -38,7 +39,11 @@ def check(paths: Iterable[Path] = (), config_file: Path | None = None,
                          project.config.exclude + baseline.excludes(project.root, baseline_file),
                          staged=staged, diff=diff)
     accepted = baseline.load(baseline_file) if baseline_file else None
-    result = run(source, plan, accepted)
+    if jobs == 0:
+        from gates.parallel import default_jobs
+
+        jobs = default_jobs()
+    result = run(source, plan, accepted, jobs=jobs)
     if live is not None:
         from gates.protection.command import with_live_notes
 

@@ -54,12 +54,14 @@ def cli() -> None:
 @click.option("--diff", "diff", metavar="REV", help="Check what REV...HEAD (or A..B, A...B) added.")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Report only findings not in FILE (written by `gates baseline`).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes for a large scan; 0: one per available core (at most 8).")
 @forge_options
 def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None,
           fail_on: str | None, config_file: Path | None, select: tuple[str, ...],
           ignore: tuple[str, ...], no_color: bool, quiet: bool, verbose: bool,
           show_suppressed: bool, staged: bool, diff: str | None,
-          baseline_file: Path | None, **forge: Any) -> None:
+          baseline_file: Path | None, jobs: int, **forge: Any) -> None:
     """Check PATHS (default: the current folder) and report findings."""
     from gates.api import check as run_check
     from gates.engine import exit_code
@@ -68,7 +70,7 @@ def check(paths: tuple[Path, ...], formats: tuple[str, ...], output: Path | None
     targets = _parse_formats(formats, output)
     result, configured = run_check(paths, config_file, _split(select), _split(ignore),
                                    staged=staged, diff=diff, baseline_file=baseline_file,
-                                   forge=forge_from(forge))
+                                   forge=forge_from(forge), jobs=jobs)
     threshold = Severity(fail_on) if fail_on else configured
     _write_reports(result, targets, no_color, verbose, show_suppressed, quiet)
     _warn_incomplete(result)

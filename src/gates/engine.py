@@ -21,6 +21,8 @@ from gates.config import Config
 from gates.context import CheckContext
 from gates.documents import Document, decode_note, load_document
 from gates.errors import GatesError, Skip
+from gates.facts import compute, needed_by
+from gates.generated import generated
 from gates.git import GitRepo
 from gates.ignore import spec
 from gates.repo import RepoView
@@ -57,6 +59,7 @@ class Plan:
     root: Path
     config: Config
     rules: tuple[ActiveRule, ...]
+    facts: frozenset[str] = frozenset()  # what the file scan records for repo-scope rules
 
     def for_kind(self, kind: str) -> list[ActiveRule]:
         return [a for a in self.rules if a.rule.kind != "path" and a.rule.scope == "file"
@@ -92,7 +95,7 @@ def make_plan(all_rules: Iterable[Rule], config: Config, root: Path, git: GitRep
     chosen = _choose(by_id, config, set(select), set(ignore))
     enabled = frozenset(r.id for r in chosen)
     return Plan(root, config, tuple(_activate(r, config, root, git, enabled, live)
-                                    for r in chosen))
+                                    for r in chosen), needed_by(enabled))
 
 
 def _index(rules: Iterable[Rule]) -> dict[str, Rule]:
@@ -161,20 +164,29 @@ def _imported_on_call(rule_id: str) -> Callable[..., Iterable[Hit]]:
     return check
 
 
-def run(source: Source, plan: Plan, baseline: Baseline | None = None) -> Result:
+def run(source: Source, plan: Plan, baseline: Baseline | None = None, jobs: int = 1) -> Result:
     """Scan every file of ``source`` with ``plan``; never raises for a check's failure.
 
-    Findings whose fingerprint is in ``baseline`` are suppressed (kind "baseline").
+    Findings whose fingerprint is in ``baseline`` are suppressed (kind "baseline"). ``jobs``
+    > 1 scans the files of a large full run in that many worker processes (``parallel.py``);
+    the result is the same as with one, in the same order.
     """
     started = time.perf_counter()
     # A staged or diff run's repo-scope rules read the whole tree (``source.view``), not this.
     keep = frozenset() if isinstance(source, PartialSource) else plan.repo_kinds
     state = _RunState(view=RepoView(plan.config.max_file_size, keep=keep), baseline=baseline)
-    for item in source.files():
-        if isinstance(item, Note):
-            state.notes.append(item)
-            continue
-        _scan_file(item, plan, state)
+    if not isinstance(source, PartialSource):
+        state.view.fact_names = plan.facts
+    if jobs > 1 and not isinstance(source, PartialSource):
+        from gates.parallel import scan_files
+
+        scan_files(source.files(), plan, state, jobs)
+    else:
+        for item in source.files():
+            if isinstance(item, Note):
+                state.notes.append(item)
+                continue
+            _scan_file(item, plan, state)
     _scan_repo_rules(source, plan, state)
     findings = tuple(sorted(state.findings, key=lambda f: f.sort_key))
     suppressed = tuple(sorted(state.suppressed, key=lambda f: f.sort_key))
@@ -215,11 +227,26 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
     undecodable = decode_note(loaded)  # the bytes read as U+FFFD were not checked: say so
     if undecodable is not None:
         state.notes.append(undecodable)
+    passed_over: list[str] = []
     for active in plan.for_kind(loaded.kind):
-        if active.wants(loaded.path):
-            hits.extend((active, hit) for hit in _call(active, loaded, state))
-    state.view.add(item, loaded.kind, loaded)  # after the checks: with what they parsed
+        if not active.wants(loaded.path):
+            continue
+        if active.ctx.options.get("scan_generated") is False and generated(loaded):
+            passed_over.append(active.rule.id)
+            continue
+        hits.extend((active, hit) for hit in _call(active, loaded, state))
+    if passed_over:
+        state.notes.append(_generated_note(loaded, passed_over))
+    facts = compute(loaded, plan.facts) if plan.facts else None
+    state.view.add(item, loaded.kind, loaded, facts)  # after the checks: with what they parsed
     _record(hits, loaded.path, loaded, state)
+
+
+def _generated_note(doc: Document, rule_ids: list[str]) -> Note:
+    """Say which rules passed over a generated file (``generated.py``), and how to include it."""
+    rules = " and ".join(rule_ids)
+    return Note("skipped-file", f"{generated(doc)} (generated: not read by {rules}; "
+                f"their option scan_generated: true includes it)", doc.path)
 
 
 def _path_check(rule: Rule) -> Callable[..., Iterable[Hit]] | None:

@@ -22,6 +22,9 @@ class GatesError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
 
+    def __reduce__(self) -> tuple[type[GatesError], tuple[str, str | None]]:
+        return type(self), (self.message, self.hint)  # raised in a scan worker, hint and all
+
 
 class Skip(Exception):
     """Raised by a check that cannot run here (no token, no git repo); carries the reason."""

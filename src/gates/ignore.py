@@ -45,8 +45,11 @@ class IgnoreMatcher:
         self.top = top
         self.root = root
         self._specs: dict[Path, Any] = {}
+        self._chains: dict[str, tuple[tuple[int, Any], ...]] = {}
         info_exclude = top / ".git" / "info" / "exclude"
         self._top_extra = spec(_lines(info_exclude)) if info_exclude.is_file() else None
+        inside = root.relative_to(top).as_posix() if root != top else "."
+        self._prefix = "" if inside == "." else inside + "/"
 
     def _spec_for(self, folder: Path) -> Any:
         if folder not in self._specs:
@@ -55,20 +58,29 @@ class IgnoreMatcher:
             self._specs[folder] = spec(lines) if lines else None
         return self._specs[folder]
 
+    def _chain(self, folder: str) -> tuple[tuple[int, Any], ...]:
+        """(offset, spec) of every .gitignore from the top down to ``folder`` (top-relative,
+        "" for the top): a path's part below a .gitignore's folder starts at ``offset``.
+        Computed once per folder, so the walker pays one dict lookup per file."""
+        chain = self._chains.get(folder)
+        if chain is None:
+            parent = folder.rpartition("/")[0] if folder else None
+            chain = self._chain(parent) if parent is not None else ()
+            here = self._spec_for(self.top / folder if folder else self.top)
+            if here is not None:
+                chain += ((len(folder) + 1 if folder else 0, here),)
+            self._chains[folder] = chain
+        return chain
+
     def is_ignored(self, rel: str, is_dir: bool) -> bool:
         """Deeper .gitignore files override shallower ones; the last matching line wins."""
-        absolute = self.root / rel
-        target = absolute.relative_to(self.top).as_posix() + ("/" if is_dir else "")
+        target = self._prefix + rel
+        mark = "/" if is_dir else ""
         verdict: bool | None = None
         if self._top_extra is not None:
-            verdict = _verdict(self._top_extra, target, verdict)
-        parts = target.rstrip("/").split("/")
-        folder = self.top
-        for depth in range(len(parts)):
-            current = self._spec_for(folder)
-            if current is not None:
-                verdict = _verdict(current, "/".join(parts[depth:]) + ("/" if is_dir else ""), verdict)
-            folder = folder / parts[depth]
+            verdict = _verdict(self._top_extra, target + mark, verdict)
+        for offset, current in self._chain(target.rpartition("/")[0]):
+            verdict = _verdict(current, target[offset:] + mark, verdict)
         return bool(verdict)
 
 

@@ -39,17 +39,24 @@ class RepoView:
     files: MutableMapping[str, tuple[SourceFile, str | None]] = field(default_factory=dict)
     changed: frozenset[str] | None = None
     keep: frozenset[str] = frozenset()  # kinds whose documents ``add`` keeps
+    # Facts (``facts.py``) the file scan took of every file it decoded, and their names: a
+    # fact named here is never computed again; any other is computed from the document.
+    fact_names: frozenset[str] = frozenset()
+    _facts: dict[str, dict[str, Any]] = field(default_factory=dict)
     _cache: dict[str, Document | None] = field(default_factory=dict)
     _derived: dict[Hashable, Any] = field(default_factory=dict)
     _sorted: list[str] = field(default_factory=list)
     _kind_index: dict[str | None, list[str]] = field(default_factory=dict)
     _kind_index_size: int = -1
 
-    def add(self, source: SourceFile, kind: str | None, doc: Document | None = None) -> None:
+    def add(self, source: SourceFile, kind: str | None, doc: Document | None = None,
+            facts: dict[str, Any] | None = None) -> None:
         """Index a scanned file; its document is kept when a repo-scope rule reads its kind and
         it holds a parse (re-reading any other costs less than keeping every file's text), up to
-        ``MAX_KEPT`` documents."""
+        ``MAX_KEPT`` documents. ``facts``: what the scan found of ``fact_names`` (None: none)."""
         self.files[source.path] = (source, kind)
+        if facts:
+            self._facts[source.path] = facts
         if doc is not None and kind in self.keep and doc.holds_parse \
                 and len(self._cache) < MAX_KEPT:
             self._cache[source.path] = doc
@@ -73,12 +80,29 @@ class RepoView:
         return entry[1] if entry else None
 
     def document(self, path: str) -> Document | None:
-        """The decoded document, or None when the file is absent, binary or oversized."""
-        if path not in self._cache:
-            entry = self.files.get(path)
-            loaded = load_document(entry[0], self.max_file_size) if entry else None
-            self._cache[path] = loaded if isinstance(loaded, Document) else None
-        return self._cache[path]
+        """The decoded document, or None when the file is absent, binary or oversized.
+
+        Kept for the next rule that asks while fewer than ``MAX_KEPT`` are kept: a rule that
+        reads every source file of every app (``bootstrap-schema``) must not hold a whole
+        monorepo's text at once.
+        """
+        if path in self._cache:
+            return self._cache[path]
+        entry = self.files.get(path)
+        loaded = load_document(entry[0], self.max_file_size) if entry else None
+        doc = loaded if isinstance(loaded, Document) else None
+        if len(self._cache) < MAX_KEPT:
+            self._cache[path] = doc
+        return doc
+
+    def fact(self, path: str, name: str) -> Any:
+        """Fact ``name`` of the file at ``path`` (falsy: none, or the file cannot be decoded)."""
+        if name in self.fact_names and path in self.files:
+            return self._facts.get(path, {}).get(name)
+        from gates.facts import FACTS
+
+        doc = self.document(path)
+        return FACTS[name](doc) if doc is not None else None
 
     def read_bytes(self, path: str) -> bytes | None:
         entry = self.files.get(path)
@@ -121,6 +145,7 @@ class RepoView:
         """Drop kept documents and derived data (the repo-scope rules have run)."""
         self._cache.clear()
         self._derived.clear()
+        self._facts.clear()
         self._kind_index, self._kind_index_size = {}, -1
 
     def folders_with(self, name: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
@@ -153,10 +154,10 @@ class WorkTree:
         """Committed files under an ignore rule are still committed: scan them too."""
         if self.git is None:
             return
-        scopes = [self._relative(p) for p in self.paths]
+        scopes = {self._relative(p) for p in self.paths}
         for rel in sorted(self.git.tracked - seen):
-            in_scope = any(not s or rel == s or rel.startswith(s + "/") for s in scopes)
-            if not in_scope or self._excluded.match_file(rel) or self._through_symlink(rel):
+            if not _in_scope(rel, scopes) or self._excluded.match_file(rel) \
+                    or self._through_symlink(rel):
                 continue
             path = self.root / rel
             # A submodule is a gitlink in the index and a folder on disk: the walker already
@@ -165,6 +166,19 @@ class WorkTree:
                 continue
             if path.exists() or path.is_symlink():
                 yield from self._one(path, rel, seen, explicit=False)
+
+
+def _in_scope(rel: str, scopes: set[str]) -> bool:
+    """Is ``rel`` one of ``scopes`` or inside one ("" is the root)? Set lookups of its folders:
+    pre-commit may pass thousands of paths in a repo that tracks a hundred thousand."""
+    if "" in scopes or rel in scopes:
+        return True
+    folder = rel.rpartition("/")[0]
+    while folder:
+        if folder in scopes:
+            return True
+        folder = folder.rpartition("/")[0]
+    return False
 
 
 def normalise(path: Path) -> Path:
@@ -177,8 +191,11 @@ def normalise(path: Path) -> Path:
 
 
 def _reader(path: Path) -> Callable[[], bytes]:
-    def read() -> bytes:
-        with open(path, "rb") as handle:
-            return handle.read()
+    """``read`` for a file on disk; a partial of a module function, so a ``SourceFile`` can be
+    sent to a scan worker process (a closure cannot be pickled)."""
+    return partial(_read_file, str(path))
 
-    return read
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()

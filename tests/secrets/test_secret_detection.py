@@ -205,7 +205,29 @@ def test_lockfiles_and_minified_bundles_are_not_read_for_literals(make_repo) -> 
         "package-lock.json": '{"packages": {"x": {"password": "hunter22"}}}\n',
         "app.min.js": 'var password="hunter22";\n',
         "dist-bundle.js": long_line + 'var password="hunter22";\n'})
-    assert scan(repo, select=("secret-literal",)).findings == ()
+    result = scan(repo, select=("secret-literal",))
+    assert result.findings == ()
+    assert sorted((n.path, n.message.split(" (")[0]) for n in result.notes) == [
+        ("app.min.js", "minified"), ("dist-bundle.js", "minified"),
+        ("package-lock.json", "lockfile")]
+
+
+def test_generated_files_are_passed_over_visibly_and_read_when_asked(make_repo) -> None:
+    token = value("github-pat-classic")
+    repo = make_repo({"package-lock.json": f'{{"resolved": "https://x/?t={token}"}}\n',
+                      "src/app.py": "x = 1\n"})
+    quiet = scan(repo, select=BOTH)
+    assert quiet.findings == ()
+    [note] = quiet.notes
+    assert note.kind == "skipped-file" and note.path == "package-lock.json"
+    assert "not read by hardcoded-secret and secret-literal" in note.message
+    assert "scan_generated: true" in note.message
+    (repo / ".gates.yml").write_text(
+        "rules:\n  hardcoded-secret:\n    options:\n      scan_generated: true\n")
+    loud = scan(repo, select=BOTH)
+    assert [(f.rule_id, f.location.path) for f in loud.findings] == [
+        ("hardcoded-secret", "package-lock.json")]
+    assert [n.message.split(" (")[0] for n in loud.notes] == ["lockfile"]  # secret-literal's
 
 
 # -- secret-literal: names, values, syntaxes ---------------------------------------------------

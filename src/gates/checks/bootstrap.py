@@ -213,11 +213,10 @@ def bootstrap_schema(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
             lang = language(path, view.kind(path))
             if lang is None or path in deploy or excluded.match_file(path):
                 continue
-            doc = view.document(path)
-            if doc is None:
-                continue
+            if view.kind(path) is None:
+                continue  # binary or oversized: not source anyone reads
             languages[lang] += 1
-            if found_validator(doc, extra):
+            if view.fact(path, "env-schema") or (extra and _extra_found(view, path, extra)):
                 found = True
                 break
         if found or not languages:
@@ -229,6 +228,11 @@ def bootstrap_schema(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
                        f"{app.path}:no-schema",
                        f"Validate required env once at startup with {SUGGESTIONS[main]}, so a "
                        "missing secret fails the rollout instead of the first request")
+
+
+def _extra_found(view: RepoView, path: str, extra: list[re.Pattern[str]]) -> bool:
+    doc = view.document(path)
+    return doc is not None and found_validator(doc, extra) is not None
 
 
 def _extra_patterns(patterns: object) -> list[re.Pattern[str]]:

@@ -24,43 +24,58 @@ _ENV = r"(?:process\.env|import\.meta\.env)\b"
 class Validator:
     name: str
     language: str
+    hints: tuple[str, ...]  # one of these literals occurs wherever the idiom does: a cheap test
     all_of: tuple[re.Pattern[str], ...]
 
+    def used_in(self, text: str) -> bool:
+        return any(hint in text for hint in self.hints) and \
+            all(p.search(text) for p in self.all_of)
 
-def _v(name: str, language: str, *patterns: str) -> Validator:
-    return Validator(name, language, tuple(re.compile(p, re.M) for p in patterns))
+
+def _v(name: str, language: str, hints: tuple[str, ...], *patterns: str) -> Validator:
+    return Validator(name, language, hints, tuple(re.compile(p, re.M) for p in patterns))
 
 
 VALIDATORS: tuple[Validator, ...] = (
-    _v("zod", "js", r"\bz\.object\s*\(|\bfrom\s+['\"]zod['\"]|require\(\s*['\"]zod['\"]",
+    _v("zod", "js", ("process.env", "import.meta.env"),
+       r"\bz\.object\s*\(|\bfrom\s+['\"]zod['\"]|require\(\s*['\"]zod['\"]",
        rf"\.(?:safeParse|parse|parseAsync|safeParseAsync)\s*\(\s*{_ENV}"),
-    _v("t3-env", "js", r"['\"]@t3-oss/env-[\w-]+['\"]", r"\bcreateEnv\s*\("),
-    _v("envalid", "js", r"\bcleanEnv\s*\("),
-    _v("env-var", "js", r"['\"]env-var['\"]", r"\.required\s*\("),
-    _v("joi / yup", "js", rf"\.(?:validate|validateSync|assert|attempt)\s*\(\s*{_ENV}"),
-    _v("valibot", "js", rf"\b(?:v\.)?(?:parse|safeParse)\s*\(\s*\w+\s*,\s*{_ENV}"),
-    _v("@nestjs/config", "js", r"ConfigModule\.forRoot\s*\(", r"\b(?:validationSchema|validate)\s*:"),
-    _v("convict", "js", r"\bconvict\s*\(", r"\.validate\s*\("),
-    _v("envsafe", "js", r"\benvsafe\s*\("),
-    _v("pydantic-settings", "python", r"\bBaseSettings\b", r"^\s*(?:from|import)\s+pydantic"),
-    _v("environs", "python", r"^\s*(?:from\s+environs\s+import\b|import\s+environs\b)"),
-    _v("environ-config", "python", r"@environ\.config\b"),
-    _v("django-environ", "python", r"\benviron\.Env\s*\("),
-    _v("dynaconf Validator", "python", r"\bdynaconf\b", r"\bValidator\s*\("),
-    _v("envconfig", "go", r"\benvconfig\.(?:Process|MustProcess|ProcessWith)\s*\("),
-    _v("caarlos0/env", "go", r"\"github\.com/caarlos0/env(?:/v\d+)?\"",
+    _v("t3-env", "js", ("createEnv",), r"['\"]@t3-oss/env-[\w-]+['\"]", r"\bcreateEnv\s*\("),
+    _v("envalid", "js", ("cleanEnv",), r"\bcleanEnv\s*\("),
+    _v("env-var", "js", ("env-var",), r"['\"]env-var['\"]", r"\.required\s*\("),
+    _v("joi / yup", "js", ("process.env", "import.meta.env"),
+       rf"\.(?:validate|validateSync|assert|attempt)\s*\(\s*{_ENV}"),
+    _v("valibot", "js", ("process.env", "import.meta.env"),
+       rf"\b(?:v\.)?(?:parse|safeParse)\s*\(\s*\w+\s*,\s*{_ENV}"),
+    _v("@nestjs/config", "js", ("ConfigModule",),
+       r"ConfigModule\.forRoot\s*\(", r"\b(?:validationSchema|validate)\s*:"),
+    _v("convict", "js", ("convict",), r"\bconvict\s*\(", r"\.validate\s*\("),
+    _v("envsafe", "js", ("envsafe",), r"\benvsafe\s*\("),
+    _v("pydantic-settings", "python", ("BaseSettings",),
+       r"\bBaseSettings\b", r"^\s*(?:from|import)\s+pydantic"),
+    _v("environs", "python", ("environs",),
+       r"^\s*(?:from\s+environs\s+import\b|import\s+environs\b)"),
+    _v("environ-config", "python", ("@environ.config",), r"@environ\.config\b"),
+    _v("django-environ", "python", ("environ.Env",), r"\benviron\.Env\s*\("),
+    _v("dynaconf Validator", "python", ("dynaconf",), r"\bdynaconf\b", r"\bValidator\s*\("),
+    _v("envconfig", "go", ("envconfig.",),
+       r"\benvconfig\.(?:Process|MustProcess|ProcessWith)\s*\("),
+    _v("caarlos0/env", "go", ("caarlos0/env",), r"\"github\.com/caarlos0/env(?:/v\d+)?\"",
        r"\benv\.(?:Parse|ParseWithOptions|ParseAs|ParseAsWithOptions|Must)\b"),
-    _v("cleanenv", "go", r"\bcleanenv\.Read(?:Env|Config)\s*\("),
-    _v("envdecode", "go", r"\benvdecode\.(?:Decode|StrictDecode|MustDecode|MustStrictDecode)\s*\("),
-    _v("Spring @ConfigurationProperties + @Validated", "java", r"@ConfigurationProperties\b",
+    _v("cleanenv", "go", ("cleanenv.Read",), r"\bcleanenv\.Read(?:Env|Config)\s*\("),
+    _v("envdecode", "go", ("envdecode.",),
+       r"\benvdecode\.(?:Decode|StrictDecode|MustDecode|MustStrictDecode)\s*\("),
+    _v("Spring @ConfigurationProperties + @Validated", "java", ("@ConfigurationProperties",),
+       r"@ConfigurationProperties\b",
        r"@Validated\b"),
-    _v("Quarkus @ConfigMapping", "java", r"@ConfigMapping\b"),
-    _v("dry-schema / dry-validation", "ruby", r"\bDry::(?:Schema|Validation)\b", r"\bENV\b"),
-    _v("envied", "ruby", r"\bENVied\b"),
-    _v("anyway_config", "ruby", r"<\s*Anyway::Config\b", r"^\s*required\b"),
-    _v("dotenv require_keys", "ruby", r"\bDotenv\.require_keys\s*\("),
-    _v("options ValidateOnStart", "dotnet", r"\.ValidateOnStart\s*\("),
-    _v("envy", "rust", r"\benvy::(?:from_env|prefixed)\b"),
+    _v("Quarkus @ConfigMapping", "java", ("@ConfigMapping",), r"@ConfigMapping\b"),
+    _v("dry-schema / dry-validation", "ruby", ("Dry::",),
+       r"\bDry::(?:Schema|Validation)\b", r"\bENV\b"),
+    _v("envied", "ruby", ("ENVied",), r"\bENVied\b"),
+    _v("anyway_config", "ruby", ("Anyway::Config",), r"<\s*Anyway::Config\b", r"^\s*required\b"),
+    _v("dotenv require_keys", "ruby", ("Dotenv.require_keys",), r"\bDotenv\.require_keys\s*\("),
+    _v("options ValidateOnStart", "dotnet", (".ValidateOnStart",), r"\.ValidateOnStart\s*\("),
+    _v("envy", "rust", ("envy::",), r"\benvy::(?:from_env|prefixed)\b"),
 )
 
 # What to suggest when nothing is found, by the app's main language.
@@ -88,7 +103,7 @@ def found_validator(doc: Document, extra: Iterable[re.Pattern[str]] = ()) -> str
     if lang is None:
         return None
     for validator in VALIDATORS:
-        if validator.language == lang and all(p.search(doc.text) for p in validator.all_of):
+        if validator.language == lang and validator.used_in(doc.text):
             return validator.name
     for pattern in extra:
         if pattern.search(doc.text):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from gates.checks.names import _SECRET_PAIRS as SECRET_PAIRS
 from gates.checks.names import _SECRET_WORDS as SECRET_WORDS
@@ -45,15 +45,14 @@ class Literal:
 
 def secret_literal(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
     """Every secret-named key with a literal value in ``doc``."""
-    from gates.checks.secrets import is_lockfile
-
-    if is_lockfile(doc.path) or _minified(doc):
-        return
     min_length = int(ctx.options.get("min_length", 4))
     extra = frozenset(str(p).lower() for p in ctx.options.get("placeholders") or ())
     argv_elsewhere = "secret-in-argv" in ctx.enabled
-    found = [lit for lit in literals(doc, flags=not argv_elsewhere)
-             if _reportable(lit, min_length, extra)]
+    def reportable(lit: Literal) -> bool:
+        return _reportable(lit, min_length, extra)
+
+    found = [lit for lit in literals(doc, flags=not argv_elsewhere, reportable=reportable)
+             if reportable(lit)]
     if not found:
         return
     covered = _hardcoded(doc) if "hardcoded-secret" in ctx.enabled else []
@@ -125,7 +124,8 @@ _TEXT_SUFFIXES = (".txt", ".text", ".log")
 _INI_NAMES = (".npmrc", ".pypirc", ".pgpass", "credentials", "config.ini")
 
 
-def literals(doc: Document, flags: bool = True) -> Iterator[Literal]:
+def literals(doc: Document, flags: bool = True,
+             reportable: Callable[[Literal], bool] = lambda lit: True) -> Iterator[Literal]:
     """Every (key, literal value) pair that the document's syntax makes visible.
 
     ``flags``: also ``--password=value`` command-line flags in shell scripts (off when
@@ -133,6 +133,8 @@ def literals(doc: Document, flags: bool = True) -> Iterator[Literal]:
     """
     kind = doc.kind
     if kind in yaml_kinds():
+        if not _yaml_may_hold_literal(doc.text, reportable):
+            return
         if doc.yaml.error is None:
             yield from _yaml_tree(doc)
         else:
@@ -303,6 +305,76 @@ def _hcl_variable_defaults(doc: Document) -> Iterator[Literal]:
 _SCALARS = (str, int, float)
 
 
+_SECRET_KIND = re.compile(r"""^[ \t]*kind[ \t]*:[ \t]*["']?secret\b""", re.M)
+_YAML_KEY = re.compile(r"""[ \t]*(?:-[ \t]+)?(?P<key>[\w.\-/]+|"[^"\n]+"|'[^'\n]+')[ \t]*:(?:[ \t]|$)""")
+_ENV_ITEM = re.compile(r"""[ \t]*-[ \t]+["']?[\w.\-]+=""")
+_FLOW_KEY = re.compile(r"""[{,][ \t]*(?P<key>[\w.\-/]+|"[^"\n]+"|'[^'\n]+')[ \t]*:""")
+_ENV_NAME = re.compile(r"""(?:^|[{,\s])name[ \t]*:[ \t]*(?P<key>[\w.\-]+|"[^"\n]+"|'[^'\n]+')""")
+_ENV_VALUE = re.compile(r"(?:^|[{,\s])value[ \t]*:")
+
+
+def _yaml_may_hold_literal(text: str, reportable: Callable[[Literal], bool]) -> bool:
+    """Can this YAML hold a literal the tree walk would report? A cheap line scan first.
+
+    The round-trip tree costs ~50 times reading the text, and most YAML (ConfigMaps, values,
+    workflows, manifests that use ``secretKeyRef``) holds no secret-named key with a value. The
+    tree is built when the text has a ``kind: Secret``, a key that is a secret name
+    (``is_secret_key``, block or flow style), a ``name:`` naming one next to a ``value:`` (a
+    k8s env entry) or a compose ``- KEY=value`` item; the walk could find nothing else. A
+    secret-named key whose value is a one-line scalar the caller would drop anyway (a prose
+    ConfigMap value, a ``${REF}``) needs no tree: the tree would give the same key and value.
+    """
+    lowered = text.lower()
+    if _SECRET_KIND.search(lowered):
+        return True
+    lines_seen: set[int] = set()
+    for match in _SECRET_WORD.finditer(lowered):
+        base = lowered.rfind("\n", 0, match.start()) + 1
+        if base in lines_seen:
+            continue
+        lines_seen.add(base)
+        end = lowered.find("\n", match.end())
+        line = text[base:end if end >= 0 else len(text)]
+        if _ENV_ITEM.match(line) or _names_env_secret(line, text, base, end):
+            return True
+        keys = [_YAML_KEY.match(line)] + list(_FLOW_KEY.finditer(line)) if "{" in line \
+            else [_YAML_KEY.match(line)]
+        if any(key is not None and is_secret_key(_clean_key(key.group("key"))) for key in keys) \
+                and _needs_tree(line, text, end, reportable):
+            return True
+    return False
+
+
+def _needs_tree(line: str, text: str, end: int, reportable: Callable[[Literal], bool]) -> bool:
+    """A secret-named key's line: can the caller's verdict be read off the line itself?"""
+    simple = _YAML_LINE.match(line.rstrip("\r"))
+    if simple is None or "{" in line or "\\" in line:
+        return True  # block or flow scalar, anchor, alias, escapes: the tree knows
+    if end >= 0:  # a plain scalar may go on over more-indented lines
+        following = text[end + 1:text.find("\n", end + 1) if text.find("\n", end + 1) >= 0
+                         else None]
+        if following.strip() and _indent(following) > _indent(line):
+            return True
+    group = next(g for g in _VALUE_GROUPS if simple.group(g) is not None)
+    return reportable(Literal(_clean_key(simple.group("key")), simple.group(group), 0, 0,
+                              "assignment"))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t-"))
+
+
+def _names_env_secret(line: str, text: str, base: int, end: int) -> bool:
+    """``- name: DB_PASSWORD`` with a ``value:`` on the line before, after or in the same flow."""
+    named = _ENV_NAME.search(line)
+    if named is None or not is_secret_key(_clean_key(named.group("key"))):
+        return False
+    before = text[text.rfind("\n", 0, max(base - 1, 0)) + 1:base]
+    after = text[end + 1:text.find("\n", end + 1) if text.find("\n", end + 1) >= 0 else None] \
+        if end >= 0 else ""
+    return any(_ENV_VALUE.search(near) for near in (line, before, after))
+
+
 def _yaml_tree(doc: Document) -> Iterator[Literal]:
     for data in doc.yaml.documents:
         if not isinstance(data, dict):
@@ -449,12 +521,3 @@ def _overlaps(lit: Literal, found: Any) -> bool:
     head = found.secret.strip()[:24]
     near = lit.start <= found.start <= lit.start + 2 * len(lit.value) + 80  # a block scalar
     return bool(head) and head in lit.value and near
-
-
-def _minified(doc: Document) -> bool:
-    """Bundled or minified code: assignments there are a build's output, not configuration."""
-    name = PurePosixPath(doc.path).name
-    if ".min." in name or name.endswith(".map"):
-        return True
-    return (doc.kind in ("javascript", "typescript") or name.endswith(".css")) and \
-        any(len(line) > 5000 for line in doc.lines)

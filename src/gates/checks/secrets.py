@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
 from gates.checks import secret_values as values
@@ -209,38 +208,23 @@ def detect(text: str) -> list[Detection]:
 def keywords_in(text: str) -> frozenset[str]:
     """The prefilter: which detectors' keywords occur in ``text`` (lowercased), in one pass.
 
-    One regex shaped as a trie of every keyword, tried at each position through a lookahead
-    (so overlapping keywords are all seen); a keyword found also stands for the keywords that
-    are its prefixes (``sk_live_`` implies ``sk``).
+    An Aho-Corasick automaton over every keyword (ahocorasick_rs: Rust, ~8 ns a character, ten
+    times a ``re`` trie tried at each position), overlapping matches included, so a keyword
+    inside or across another is seen too.
     """
-    regex, prefixes = _keyword_trie()
-    found: set[str] = set()
-    for match in regex.finditer(text.lower()):
-        found.add(match.group(1))
-    return frozenset(k for word in found for k in prefixes[word])
+    automaton, words = _keyword_automaton()
+    found = {match[0] for match in
+             automaton.find_matches_as_indexes(text.lower(), overlapping=True)}
+    return frozenset(words[index] for index in found)
 
 
 @lru_cache(maxsize=1)
-def _keyword_trie() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
-    words = sorted({k for p in CATALOGUE for k in p.keywords}
-                   | {k for d in PLUGIN_DETECTORS for k in d.keywords})
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    prefixes = {w: tuple(k for k in words if w.startswith(k)) for w in words}
-    return re.compile(f"(?=({_trie_pattern(trie)}))"), prefixes
+def _keyword_automaton() -> tuple[Any, tuple[str, ...]]:
+    import ahocorasick_rs
 
-
-def _trie_pattern(node: dict[str, Any]) -> str:
-    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    alternatives = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    # A keyword ends here: longer ones may go on (greedy), else this one matches.
-    return f"(?:{alternatives})?" if "" in node else alternatives
+    words = tuple(sorted({k for p in CATALOGUE for k in p.keywords}
+                         | {k for d in PLUGIN_DETECTORS for k in d.keywords}))
+    return ahocorasick_rs.AhoCorasick(list(words)), words
 
 
 def _pattern_matches(compiled: _Compiled, text: str) -> Iterator[Detection]:
@@ -418,14 +402,3 @@ def _priority() -> dict[str, int]:
     return {type_id: i for i, type_id in enumerate(type_ids())}
 
 
-def is_lockfile(path: str) -> bool:
-    """Dependency lockfiles: generated, full of integrity hashes, never hand-written config."""
-    return PurePosixPath(path).name in _LOCKFILES
-
-
-_LOCKFILES = frozenset({
-    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock",
-    "poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "Cargo.lock", "go.sum",
-    "composer.lock", "Gemfile.lock", "flake.lock", "packages.lock.json", "mix.lock",
-    "pubspec.lock", "Package.resolved", "gradle.lockfile",
-})

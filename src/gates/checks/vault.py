@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from gates.apps import DIRECT_VAULT, App, discover
-from gates.checks.vault_clients import ClientUse, client_uses, language
+from gates.checks.vault_clients import ClientUse, language
 from gates.context import CheckContext
 from gates.documents import Document
 from gates.fixers.vault import stanza
@@ -36,9 +36,8 @@ def direct_vault_client(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
         for path in app.files:
             if language(path, view.kind(path)) is None or excluded.match_file(path):
                 continue
-            doc = view.document(path)
-            if doc is not None:
-                yield from (_client_hit(app, path, use) for use in client_uses(doc))
+            uses = view.fact(path, "vault-client-uses") or ()
+            yield from (_client_hit(app, path, use) for use in uses)
 
 
 def exclude_spec(ctx: CheckContext) -> Any:
