@@ -7,6 +7,7 @@ pruning ignored folders early. Rules that care about one file ask git itself (``
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,36 @@ def spec(lines: list[str] | tuple[str, ...]) -> Any:
 def _compiled(lines: tuple[str, ...]) -> Any:
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return FastSpec(pathspec.GitIgnoreSpec.from_lines(lines))
+
+
+class FastSpec:
+    """A pathspec ``GitIgnoreSpec`` whose ``match_file`` is one regex when no line negates.
+
+    Rule path filters, excludes and bans are asked about every file of a run; pathspec tries
+    each pattern's regex in turn from Python. Without a ``!`` line "does any pattern match" is
+    all there is to it, so the patterns' own regexes are joined into one alternation (the
+    answers are pathspec's, one C call instead of one Python call per pattern). ``check_file``
+    (include, exclude or no verdict: what nested .gitignore files need) stays pathspec's.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.patterns = inner.patterns
+        active = [p for p in inner.patterns if p.include is not None and p.regex is not None]
+        self._any: re.Pattern[str] | None = None
+        self._negates = any(not p.include for p in active)
+        if active and not self._negates:
+            self._any = re.compile("|".join(
+                "(?:" + p.regex.pattern.replace("(?P<ps_d>", "(?:") + ")" for p in active))
+
+    def match_file(self, path: str) -> bool:
+        if self._negates:
+            return bool(self.inner.match_file(path))
+        return self._any is not None and self._any.search(path) is not None  # as pathspec
+
+    def check_file(self, path: str) -> Any:
+        return self.inner.check_file(path)
 
 
 class IgnoreMatcher:

@@ -79,6 +79,18 @@ def _path_matchers(bans: tuple[PathBan, ...]) -> tuple[_PathMatcher, ...]:
     return tuple(_PathMatcher(b.glob, b.reason, spec([b.glob])) for b in bans)
 
 
+_BANS: dict[int, tuple[CheckContext, tuple[PathBan, ...]]] = {}
+
+
+def _bans_of(ctx: CheckContext) -> tuple[PathBan, ...]:
+    """``path_bans(ctx)``, worked out once per run's context (the check runs on every file)."""
+    kept = _BANS.get(id(ctx))
+    if kept is None or kept[0] is not ctx:
+        _BANS.clear()  # one context per run: never grows
+        kept = _BANS[id(ctx)] = (ctx, path_bans(ctx))
+    return kept[1]
+
+
 def path_bans(ctx: CheckContext) -> tuple[PathBan, ...]:
     """The repo's own bans first (their reasons win), then the enabled shipped globs."""
     shipped: tuple[PathBan, ...] = ()
@@ -91,7 +103,10 @@ def path_bans(ctx: CheckContext) -> tuple[PathBan, ...]:
 
 def forbidden_path(path: str, ctx: CheckContext) -> Iterator[Hit]:
     """A committed file whose path matches a forbidden glob; one finding, the first match."""
-    for ban in _path_matchers(path_bans(ctx)):
+    bans = _bans_of(ctx)
+    if not spec([b.glob for b in bans]).match_file(path):
+        return  # the common case, in one regex match (``ignore.FastSpec``)
+    for ban in _path_matchers(bans):
         if ban.matcher.match_file(path):
             yield Hit(1, 1, f"this file matches `{ban.glob}`, which must never be committed: "
                       f"{ban.reason}",

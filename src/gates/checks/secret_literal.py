@@ -216,6 +216,7 @@ _TEXT_ASSIGN = re.compile(
 _NETRC = re.compile(r"(?:^|\s)(?P<key>password)\s+(?P<bare>\S+)")
 _SECRET_WORD = re.compile("pass|pwd|secret|token|key|cred|dsn|auth")
 _VALUE_GROUPS = ("value", "sq", "bare")
+_QUOTED_VALUES = (_CODE_ASSIGN, _SETTER, _JSON_PAIR, _XML_ADD)  # match quoted values only
 
 
 def _line_family(doc: Document, regexes: tuple[re.Pattern[str], ...]) -> Iterator[Literal]:
@@ -227,9 +228,12 @@ def _line_family(doc: Document, regexes: tuple[re.Pattern[str], ...]) -> Iterato
     text = doc.text
     starts = sorted({text.rfind("\n", 0, m.start()) + 1
                      for m in _SECRET_WORD.finditer(text.lower())})
+    quoted = all(regex in _QUOTED_VALUES for regex in regexes)
     for base in starts:
         end = text.find("\n", base)
         line = text[base:end if end >= 0 else len(text)].rstrip("\r")
+        if quoted and '"' not in line and "'" not in line and "`" not in line:
+            continue  # these regexes want a quoted value: none on this line
         for regex in regexes:
             for match in regex.finditer(line):
                 group = next((g for g in _VALUE_GROUPS if g in regex.groupindex
