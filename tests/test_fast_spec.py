@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pathspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,3 +34,17 @@ def test_fast_match_is_pathspec_match(globs: list[str], paths: list[str]) -> Non
 
 def test_no_patterns_match_nothing() -> None:
     assert not spec([]).match_file("a") and not spec(["# a comment", ""]).match_file("a")
+
+
+def test_translations_are_kept_on_disk_and_reused(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GATES_CACHE_DIR", str(tmp_path))
+    probe = ("import sys; from gates.ignore import spec; "
+             "print(spec(['deploy/**', '*.pem']).match_file('deploy/a.yml'), "
+             "'pathspec' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True)
+    assert first.stdout.split() == ["True", "True"]  # translated by pathspec, then stored
+    assert len(list(tmp_path.glob("globs-*.json"))) == 1
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert second.stdout.split() == ["True", "False"]  # the same answer without pathspec

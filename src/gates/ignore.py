@@ -29,31 +29,37 @@ def spec(lines: list[str] | tuple[str, ...]) -> Any:
 
 
 @lru_cache(maxsize=512)
-def _compiled(lines: tuple[str, ...]) -> Any:
-    import pathspec
+def _compiled(lines: tuple[str, ...]) -> FastSpec:
+    from gates import glob_cache
 
-    return FastSpec(pathspec.GitIgnoreSpec.from_lines(lines))
+    return FastSpec(lines, glob_cache.translate(lines))
 
 
 class FastSpec:
-    """A pathspec ``GitIgnoreSpec`` whose ``match_file`` is one regex when no line negates.
+    """Gitignore-style matching with pathspec's semantics, in one regex when no line negates.
 
     Rule path filters, excludes and bans are asked about every file of a run; pathspec tries
     each pattern's regex in turn from Python. Without a ``!`` line "does any pattern match" is
-    all there is to it, so the patterns' own regexes are joined into one alternation (the
-    answers are pathspec's, one C call instead of one Python call per pattern). ``check_file``
-    (include, exclude or no verdict: what nested .gitignore files need) stays pathspec's.
+    all there is to it, so the patterns' own regexes (as pathspec translates them) are joined
+    into one alternation: one C call, and pathspec's answers (a hypothesis test compares them).
+    The translation is cached on disk (``glob_cache``), so a pre-commit run need not import
+    pathspec at all; ``check_file`` (include, exclude or no verdict, for nested .gitignore
+    files) and negated lists use a pathspec ``GitIgnoreSpec``, built when first asked.
     """
 
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.patterns = inner.patterns
-        active = [p for p in inner.patterns if p.include is not None and p.regex is not None]
-        self._any: re.Pattern[str] | None = None
-        self._negates = any(not p.include for p in active)
-        if active and not self._negates:
-            self._any = re.compile("|".join(
-                "(?:" + p.regex.pattern.replace("(?P<ps_d>", "(?:") + ")" for p in active))
+    def __init__(self, lines: tuple[str, ...], translated: tuple[bool, str | None]) -> None:
+        self.lines = lines
+        self._negates, pattern = translated
+        self._any = re.compile(pattern) if pattern is not None else None
+        self._inner: Any = None
+
+    @property
+    def inner(self) -> Any:
+        if self._inner is None:
+            import pathspec
+
+            self._inner = pathspec.GitIgnoreSpec.from_lines(self.lines)
+        return self._inner
 
     def match_file(self, path: str) -> bool:
         if self._negates:

@@ -17,10 +17,7 @@ pass.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -66,6 +63,8 @@ def scan_files(items: Iterable[SourceFile | Note], plan: Plan, state: _RunState,
     """Scan ``items`` into ``state``: in ``jobs`` workers when there are enough files."""
     from gates.engine import _scan_file
 
+    import multiprocessing  # here, not at import: a pre-commit run never needs it
+
     walk = iter(items)
     head: list[SourceFile | Note] = list(itertools.islice(walk, MIN_FILES))
     if len(head) < MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
@@ -80,6 +79,10 @@ def scan_files(items: Iterable[SourceFile | Note], plan: Plan, state: _RunState,
 
 def _scan_in_workers(items: Iterator[SourceFile | Note], plan: Plan, state: _RunState,
                      jobs: int) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     global _worker_plan
     _worker_plan = (plan, state.baseline)
     batches: list[list[SourceFile | Note]] = []
