@@ -18,10 +18,10 @@ read; each file's objects are read once per view.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Iterator
 
 from gates.config import Config
+from gates.documents import Document
 from gates.eso import (
     ExternalSecret,
     SecretUse,
@@ -274,7 +274,7 @@ def deploy_objects(view: RepoView, app: App) -> DeployObjects:
     for path in app.deploy_files:
         if view.kind(path) not in MANIFEST_KINDS:
             continue
-        found = view.derived(("deploy-objects", path), partial(_objects_in, view, path))
+        found = view.fact(path, "deploy-objects")  # taken by the file scan (facts.py)
         if found is None:
             continue
         if found.unreadable:
@@ -295,26 +295,27 @@ class _FileObjects:
     mentions_external_secret: bool = False
 
 
-def _objects_in(view: RepoView, path: str) -> _FileObjects | None:
-    """The objects of one deploy file, read once per view for every rule that asks.
+def objects_in(document: Document) -> _FileObjects | None:
+    """The objects of one manifest (None: none, or not a manifest kind); a fact of the file
+    scan (``facts.py``), so each manifest is parsed once per run, in the worker that reads it.
 
     The YAML trees are built only for a file whose text names a kind the ESO rules read (or
     ``env_file``); any other file is only checked to read whole, cheaply, so a folder of
     ConfigMaps costs no round-trip parse. The trees are the document's own (``Document.templated``),
-    shared with the file checks of a full run.
+    shared with the file checks.
     """
-    document = view.document(path)
-    if document is None:
+    if document.kind not in MANIFEST_KINDS:
         return None
     if not may_hold_objects(document.text) and readable(document):
-        return _FileObjects()
+        return None
     loaded = document.templated
-    compose = view.kind(path) == "compose"
-    return _FileObjects(
-        tuple(es for obj in loaded.documents for es in external_secrets(obj, path)),
-        tuple(use for obj in loaded.documents for use in _uses(obj, path, compose)),
+    compose = document.kind == "compose"
+    found = _FileObjects(
+        tuple(es for obj in loaded.documents for es in external_secrets(obj, document.path)),
+        tuple(use for obj in loaded.documents for use in _uses(obj, document.path, compose)),
         loaded.unreadable > 0,
         loaded.unreadable > 0 and mentions_external_secret(without_actions(document.text)))
+    return found if found != _FileObjects() else None
 
 
 def _uses(obj: object, path: str, compose: bool) -> Iterator[SecretUse]:

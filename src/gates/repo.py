@@ -99,6 +99,9 @@ class RepoView:
         """Fact ``name`` of the file at ``path`` (falsy: none, or the file cannot be decoded)."""
         if name in self.fact_names and path in self.files:
             return self._facts.get(path, {}).get(name)
+        return self.derived(("fact", name, path), lambda: self._compute_fact(path, name))
+
+    def _compute_fact(self, path: str, name: str) -> Any:
         from gates.facts import FACTS
 
         doc = self.document(path)

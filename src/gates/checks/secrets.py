@@ -197,12 +197,24 @@ def _plugin_prefilters() -> tuple[tuple[PluginDetector, re.Pattern[str] | None,
 def detect(text: str) -> list[Detection]:
     """Every credential in ``text``, in order, overlaps resolved by catalogue priority."""
     present = keywords_in(text)
+    always, by_keyword = _patterns_by_keyword()
+    indexes = set(always).union(*(by_keyword[k] for k in present if k in by_keyword))
     found: list[Detection] = []
-    for index, pattern in enumerate(CATALOGUE):
-        if not pattern.keywords or not present.isdisjoint(pattern.keywords):
-            found.extend(_pattern_matches(_compiled(index), text))
+    for index in sorted(indexes):  # catalogue order, as before: overlaps resolve by priority
+        found.extend(_pattern_matches(_compiled(index), text))
     found.extend(_plugin_matches(text, present))
     return _without_overlaps(found)
+
+
+@lru_cache(maxsize=1)
+def _patterns_by_keyword() -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """Catalogue indexes of the patterns without keywords, and of those each keyword gates."""
+    by_keyword: dict[str, list[int]] = {}
+    for index, pattern in enumerate(CATALOGUE):
+        for keyword in pattern.keywords:
+            by_keyword.setdefault(keyword, []).append(index)
+    always = tuple(i for i, p in enumerate(CATALOGUE) if not p.keywords)
+    return always, {k: tuple(v) for k, v in by_keyword.items()}
 
 
 def keywords_in(text: str) -> frozenset[str]:
