@@ -214,7 +214,7 @@ def k8s(t: Text, app: str, i: int) -> str:
                 f"          image: registry.example.com/{app}@sha256:{t.hex(64)}\n"
                 f"          env:\n            - name: DB_PASSWORD\n              valueFrom:\n"
                 f"                secretKeyRef: {{name: {app}-secrets, key: DB_PASSWORD}}\n")
-    data = "\n".join(f"  {t.word()}_{t.word()}: \"{t.words(2)}\"" for _ in range(40))
+    data = "\n".join(f"  {t.word()}_{t.word()}_{n}: \"{t.words(2)}\"" for n in range(40))
     return (f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {app}-cfg-{i}\n"
             f"  annotations:\n    checksum/config: {t.hex(64)}\ndata:\n{data}\n")
 

@@ -2,7 +2,8 @@
 
     python bench/peers/generate.py          # once: the synthetic monorepo under bench/out/peers/
     python bench/peers/run.py               # every tool once, in one run, on that tree
-    python bench/peers/run.py --runs 3 --tools gates,gitleaks,rg --json bench/out/peers/r.json
+    python bench/peers/run.py --runs 5 --json bench/out/peers/r.json   # 5 interleaved rounds
+    python bench/peers/run.py --runs 3 --tools gates,gitleaks,rg     # some tools only
 
 Each tool is a fresh process started from the tree's root, timed from start to exit:
 
@@ -25,6 +26,7 @@ import csv
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -103,7 +105,12 @@ TOOLS = {
     "gates": Tool("gates check (every rule)", lambda tree, report: [
         sys.executable, "-m", "gates", "check", ".", "--format", "json", "--output", str(report)],
         _gates_findings(SECRET_RULES)),
-    "gates-secrets": Tool("gates check --select hardcoded-secret", lambda tree, report: [
+    "gates-secrets": Tool("gates check --select hardcoded-secret,secret-literal (gitleaks' job)",
+                          lambda tree, report: [
+        sys.executable, "-m", "gates", "check", ".", "--select", ",".join(SECRET_RULES),
+        "--format", "json", "--output", str(report)], _gates_findings(SECRET_RULES)),
+    "gates-format": Tool("gates check --select hardcoded-secret (formats only)",
+                         lambda tree, report: [
         sys.executable, "-m", "gates", "check", ".", "--select", "hardcoded-secret",
         "--format", "json", "--output", str(report)], _gates_findings(("hardcoded-secret",))),
     "gitleaks": Tool("gitleaks dir", lambda tree, report: [
@@ -156,10 +163,11 @@ def _sample_tree(pid: int, stop: threading.Event, peak: list[int]) -> None:
 
 
 def measure_once(tool: Tool, tree: Path, work: Path) -> tuple[Sample, Path, Path]:
-    report, stdout = work / "report.json", work / "stdout.txt"
+    slug = re.sub(r"\W+", "-", tool.name).strip("-")[:60]  # rounds interleave: one file per tool
+    report, stdout = work / f"{slug}.report.json", work / f"{slug}.stdout.txt"
     report.unlink(missing_ok=True)
     env = {**os.environ, "NO_COLOR": "1"}
-    with open(stdout, "wb") as out, open(work / "stderr.txt", "wb") as err:
+    with open(stdout, "wb") as out, open(work / f"{slug}.stderr.txt", "wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(tool.command(tree, report), cwd=tree, stdout=out, stderr=err,
                                 env=env)
@@ -212,7 +220,10 @@ def tree_facts(tree: Path) -> tuple[int, int]:
 
 
 def _ratio(value: float, base: float) -> str:
-    return f"{value / base:.2f}×" if base > 0 else ""
+    if base <= 0:
+        return ""
+    ratio = value / base
+    return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.1f}×" if ratio >= 1 else f"{ratio:.2g}×"
 
 
 def table(results: dict[str, Measured], plants: set[tuple[str, int]]) -> str:
@@ -242,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tree", type=Path, default=OUT / "monorepo")
     parser.add_argument("--tools", default=",".join(TOOLS), help=f"comma-separated: {', '.join(TOOLS)}")
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=1, help="rounds, every tool once in each")
+    parser.add_argument("--once", default="detect-secrets",
+                        help="tools measured in the first round only (default: detect-secrets)")
     parser.add_argument("--json", type=Path, help="also write the raw samples here")
     args = parser.parse_args(argv)
     tree = args.tree.resolve()
@@ -256,20 +269,30 @@ def main(argv: list[str] | None = None) -> int:
           f"{platform.python_implementation()} {platform.python_version()}; gates {state}",
           file=sys.stderr)
     warm(tree)
-    results: dict[str, Measured] = {}
-    for key in args.tools.split(","):
-        measured = Measured(TOOLS[key])
-        for run in range(args.runs):
+    keys = args.tools.split(",")
+    once = set(args.once.split(",")) if args.once else set()
+    results = {key: Measured(TOOLS[key]) for key in keys}
+    outputs: dict[str, tuple[Path, Path]] = {}
+    # Round-robin: every tool once per round, so a slower spell of a shared machine slows all
+    # of them alike; a tool in --once (detect-secrets: 20+ minutes) runs in the first round only.
+    for run in range(args.runs):
+        for key in keys:
+            if run > 0 and key in once:
+                continue
+            measured = results[key]
             sample, report, stdout = measure_once(measured.tool, tree, work)
             measured.samples.append(sample)
+            outputs[key] = (report, stdout)
             print(f"  {measured.tool.name} run {run + 1}: {sample.wall:.1f} s wall, "
                   f"{sample.cpu:.1f} s cpu, {sample.maxrss_mb:.0f} / {sample.tree_rss_mb:.0f} MB",
                   file=sys.stderr)
+    for key, measured in results.items():
         if measured.tool.findings is not None:
-            measured.found = measured.tool.findings(report, stdout)
-        results[key] = measured
+            measured.found = measured.tool.findings(*outputs[key])
     print(f"tree: {files} files, {size / 1e6:.0f} MB, {os.cpu_count()} cores, "
-          f"median of {args.runs} run(s); gates {state}\n")
+          f"median of {args.runs} interleaved run(s)"
+          f"{' (' + ', '.join(sorted(once & set(keys))) + ': 1)' if once & set(keys) else ''}; "
+          f"gates {state}\n")
     print(table(results, planted(tree)))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
