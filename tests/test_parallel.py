@@ -11,6 +11,7 @@ from gates_testing import FIXTURES, materialise
 
 from gates import parallel
 from gates.api import check
+from gates.errors import GatesError
 from gates.engine import exit_code
 from gates.model import Result
 
@@ -98,6 +99,15 @@ def test_a_worker_failure_is_an_internal_error_not_a_traceback(tmp_path: Path,
     result, _ = check([repo], jobs=2)
     assert result.crashed
     assert any(n.kind == "error" and "scan worker" in n.message for n in result.notes)
+
+
+def test_a_user_error_in_a_worker_is_exit_2_with_its_message(tmp_path: Path) -> None:
+    repo = _big_repo(tmp_path)
+    (repo / ".gates.yml").write_text(
+        "rules:\n  hardcoded-secret:\n    options:\n      ignore_types: [no-such-type]\n")
+    with pytest.raises(GatesError, match="unknown type id") as raised:
+        check([repo], jobs=2)
+    assert raised.value.hint  # the hint travelled back from the worker too
 
 
 def test_default_jobs_is_bounded() -> None:

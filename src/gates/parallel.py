@@ -86,15 +86,15 @@ def _scan_in_workers(items: Iterator[SourceFile | Note], plan: Plan, state: _Run
     global _worker_plan
     _worker_plan = (plan, state.baseline)
     batches: list[list[SourceFile | Note]] = []
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = []
-            for batch in _batched(items):
-                batches.append(batch)
-                futures.append(pool.submit(_scan_batch, [i for i in batch
-                                                          if isinstance(i, SourceFile)]))
-            for batch, future in zip(batches, futures):
-                _merge(batch, future.result(), state)
+        futures = []
+        for batch in _batched(items):
+            batches.append(batch)
+            futures.append(pool.submit(_scan_batch, [i for i in batch
+                                                      if isinstance(i, SourceFile)]))
+        for batch, future in zip(batches, futures):
+            _merge(batch, future.result(), state)
     except BrokenProcessPool:
         _failed(state, "a scan worker process died (out of memory or killed)")
     except GatesError:
@@ -103,7 +103,8 @@ def _scan_in_workers(items: Iterator[SourceFile | Note], plan: Plan, state: _Run
         from gates.engine import _where
 
         _failed(state, f"a scan worker failed: {_where(exc)}")
-    finally:
+    finally:  # on an error or Ctrl-C, batches not started are dropped, not waited for
+        pool.shutdown(wait=True, cancel_futures=True)
         _worker_plan = None
 
 
