@@ -48,3 +48,25 @@ def test_translations_are_kept_on_disk_and_reused(tmp_path, monkeypatch) -> None
     second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True)
     assert second.stdout.split() == ["True", "False"]  # the same answer without pathspec
+
+
+def test_a_negated_ban_stays_one_bans_exception(make_repo) -> None:
+    """forbidden-path's one-regex prefilter must not read "!public.key" as an exception to
+    the whole list: each ban is its own glob (``*.key`` still matches public.key)."""
+    from gates_testing import scan
+
+    repo = make_repo({"a.key": "x\n", "public.key": "x\n", ".gates.yml": (
+        "forbidden_paths:\n  - {glob: '*.key', reason: keys}\n"
+        "  - {glob: '!public.key', reason: keys}\n"
+        "rules:\n  forbidden-path:\n    options:\n      defaults: false\n")})
+    found = sorted(f.location.path for f in scan(repo, select=("forbidden-path",)).findings)
+    assert found == ["a.key", "public.key"]
+
+
+def test_pattern_lists_do_not_collide_in_the_cache(tmp_path, monkeypatch) -> None:
+    from gates import glob_cache
+
+    monkeypatch.setattr(glob_cache, "_cache", {})
+    joined = glob_cache.translate(("secret.pem\nid_rsa",))
+    apart = glob_cache.translate(("secret.pem", "id_rsa"))
+    assert joined != apart

@@ -151,7 +151,7 @@ def test_a_12_mb_single_line_file_read_when_allowed_stays_bounded(tmp_path: Path
     body = b"!function(){" + b'var k="x",n=0;' * (12 * 1024 * 1024 // 14)
     write(tmp_path / "web" / "vendor.min.js", body + f'var t="{token}";}}();'.encode())
     write(tmp_path / ".gates.yml", "max_file_size: 67108864\n"  # and read generated files:
-          "rules:\n  hardcoded-secret:\n    options:\n      scan_generated: true\n")
+          "rules:\n  hardcoded-secret:\n    options:\n      all_formats_in_generated: true\n")
     outcome = gates(tmp_path, "check", "--format", "json", "--select",
                     "hardcoded-secret,secret-literal,secret-in-argv,forbidden-path", timeout=120)
     assert outcome.code == 1 and outcome.seconds < 90

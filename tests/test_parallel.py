@@ -110,5 +110,23 @@ def test_a_user_error_in_a_worker_is_exit_2_with_its_message(tmp_path: Path) -> 
     assert raised.value.hint  # the hint travelled back from the worker too
 
 
+def _broken_fact(doc: object) -> object:
+    raise ValueError("a bug while taking a fact")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_fact_that_raises_is_a_named_crash_in_both_modes(tmp_path: Path, monkeypatch,
+                                                           jobs: int) -> None:
+    from gates import facts
+
+    repo = _big_repo(tmp_path)
+    monkeypatch.setitem(facts.FACTS, "env-schema", _broken_fact)
+    result, _ = check([repo], jobs=jobs, select=("bootstrap-schema", "untagged-default"))
+    assert result.crashed and exit_code(result, result.rules[0].severity) == 3
+    errors = [n for n in result.notes if n.kind == "error"]
+    assert errors and all("bootstrap-schema" in n.message and "ValueError" in n.message
+                          and "a bug while" not in n.message for n in errors)
+
+
 def test_default_jobs_is_bounded() -> None:
     assert 1 <= parallel.default_jobs() <= 8

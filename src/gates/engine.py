@@ -21,7 +21,7 @@ from gates.config import Config
 from gates.context import CheckContext
 from gates.documents import Document, decode_note, load_document
 from gates.errors import GatesError, Skip
-from gates.facts import compute, needed_by
+from gates.facts import RULE_FACTS, compute, needed_by
 from gates.generated import generated
 from gates.git import GitRepo
 from gates.ignore import spec
@@ -237,9 +237,25 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
         hits.extend((active, hit) for hit in _call(active, loaded, state))
     if passed_over:
         state.notes.append(_generated_note(loaded, passed_over))
-    facts = compute(loaded, plan.facts) if plan.facts else None
+    facts = _facts(loaded, plan, state) if plan.facts else None
     state.view.add(item, loaded.kind, loaded, facts)  # after the checks: with what they parsed
     _record(hits, loaded.path, loaded, state)
+
+
+def _facts(doc: Document, plan: Plan, state: _RunState) -> dict[str, Any] | None:
+    """What the repo-scope rules need of ``doc`` (``facts.py``); a bug there is a crash of the
+    rules that read it (exit 3, named), like a check's, never a missing fact that passes."""
+    try:
+        return compute(doc, plan.facts)
+    except GatesError:
+        raise
+    except (Exception, SystemExit) as exc:
+        state.crashed = True
+        readers = ", ".join(sorted(rule for rule, names in RULE_FACTS.items()
+                                   if plan.facts.intersection(names)))
+        state.notes.append(Note("error", f"internal error reading this file for {readers}: "
+                                f"{_where(exc)} (please report this bug)", doc.path, None))
+        return None
 
 
 def _generated_note(doc: Document, rule_ids: list[str]) -> Note:

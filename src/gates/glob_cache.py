@@ -29,7 +29,7 @@ def translate(lines: tuple[str, ...]) -> tuple[bool, str | None]:
     """(does a line negate, one regex matching what any pattern matches: None if none)."""
     global _dirty
     cache = _load()
-    key = "\n".join(lines)
+    key = json.dumps(lines)  # not a join: ("a\nb",) and ("a", "b") are different lists
     hit = cache.get(key)
     if isinstance(hit, list) and len(hit) == 2 and isinstance(hit[0], bool) \
             and (hit[1] is None or isinstance(hit[1], str)):

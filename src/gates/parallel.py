@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
@@ -67,7 +68,9 @@ def scan_files(items: Iterable[SourceFile | Note], plan: Plan, state: _RunState,
 
     walk = iter(items)
     head: list[SourceFile | Note] = list(itertools.islice(walk, MIN_FILES))
-    if len(head) < MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+    if len(head) < MIN_FILES or "fork" not in multiprocessing.get_all_start_methods() \
+            or threading.active_count() > 1:  # forking a threaded host (gates as a library)
+        # can deadlock the child, and two threads' runs would share ``_worker_plan``
         for item in itertools.chain(head, walk):
             if isinstance(item, Note):
                 state.notes.append(item)

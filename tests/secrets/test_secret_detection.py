@@ -212,22 +212,30 @@ def test_lockfiles_and_minified_bundles_are_not_read_for_literals(make_repo) -> 
         ("package-lock.json", "lockfile")]
 
 
-def test_generated_files_are_passed_over_visibly_and_read_when_asked(make_repo) -> None:
+def test_generated_files_keep_distinctive_formats_and_say_what_passes_over_them(
+        make_repo) -> None:
     token = value("github-pat-classic")
     repo = make_repo({"package-lock.json": f'{{"resolved": "https://x/?t={token}"}}\n',
                       "src/app.py": "x = 1\n"})
-    quiet = scan(repo, select=BOTH)
-    assert quiet.findings == ()
-    [note] = quiet.notes
+    result = scan(repo, select=BOTH)
+    assert [(f.rule_id, f.location.path) for f in result.findings] == [
+        ("hardcoded-secret", "package-lock.json")]  # a token in a lockfile URL is a leak
+    [note] = result.notes
     assert note.kind == "skipped-file" and note.path == "package-lock.json"
-    assert "not read by hardcoded-secret and secret-literal" in note.message
+    assert "not read by secret-literal" in note.message
     assert "scan_generated: true" in note.message
+
+
+def test_in_generated_files_name_found_formats_wait_for_all_formats(make_repo) -> None:
+    keyed = next(p for p in CATALOGUE if p.keyed)
+    line = f'var {keyed.variable}="{value(keyed.id)}";'
+    repo = make_repo({"app.min.js": line + "\n", "app.js": line + "\n"})
+    found = {(f.rule_id, f.location.path) for f in scan(repo, select=("hardcoded-secret",)).findings}
+    assert found == {("hardcoded-secret", "app.js")}
     (repo / ".gates.yml").write_text(
-        "rules:\n  hardcoded-secret:\n    options:\n      scan_generated: true\n")
-    loud = scan(repo, select=BOTH)
-    assert [(f.rule_id, f.location.path) for f in loud.findings] == [
-        ("hardcoded-secret", "package-lock.json")]
-    assert [n.message.split(" (")[0] for n in loud.notes] == ["lockfile"]  # secret-literal's
+        "rules:\n  hardcoded-secret:\n    options:\n      all_formats_in_generated: true\n")
+    found = {(f.rule_id, f.location.path) for f in scan(repo, select=("hardcoded-secret",)).findings}
+    assert found == {("hardcoded-secret", "app.js"), ("hardcoded-secret", "app.min.js")}
 
 
 # -- secret-literal: names, values, syntaxes ---------------------------------------------------

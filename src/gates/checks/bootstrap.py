@@ -213,8 +213,9 @@ def bootstrap_schema(view: RepoView, ctx: CheckContext) -> Iterator[Hit]:
             lang = language(path, view.kind(path))
             if lang is None or path in deploy or excluded.match_file(path):
                 continue
-            if view.kind(path) is None:
-                continue  # binary or oversized: not source anyone reads
+            if view.kind(path) is None or ("env-schema" not in view.fact_names
+                                           and view.document(path) is None):
+                continue  # binary or oversized (a staged run's view knows kinds by name only)
             languages[lang] += 1
             if view.fact(path, "env-schema") or (extra and _extra_found(view, path, extra)):
                 found = True

@@ -104,8 +104,10 @@ def path_bans(ctx: CheckContext) -> tuple[PathBan, ...]:
 def forbidden_path(path: str, ctx: CheckContext) -> Iterator[Hit]:
     """A committed file whose path matches a forbidden glob; one finding, the first match."""
     bans = _bans_of(ctx)
-    if not spec([b.glob for b in bans]).match_file(path):
-        return  # the common case, in one regex match (``ignore.FastSpec``)
+    globs = [b.glob for b in bans]
+    if not any(g.startswith("!") for g in globs) and not spec(globs).match_file(path):
+        return  # the common case, in one regex match (``ignore.FastSpec``); a "!" glob is
+        # one ban's exception, not the whole list's: those lists take the slow road
     for ban in _path_matchers(bans):
         if ban.matcher.match_file(path):
             yield Hit(1, 1, f"this file matches `{ban.glob}`, which must never be committed: "

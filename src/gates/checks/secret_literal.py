@@ -55,7 +55,7 @@ def secret_literal(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
              if reportable(lit)]
     if not found:
         return
-    covered = _hardcoded(doc) if "hardcoded-secret" in ctx.enabled else []
+    covered = _hardcoded(doc, ctx) if "hardcoded-secret" in ctx.enabled else []
     for lit in found:
         if not any(_overlaps(lit, span) for span in covered):
             hit = _hit(doc, lit)
@@ -309,28 +309,23 @@ def _hcl_variable_defaults(doc: Document) -> Iterator[Literal]:
 _SCALARS = (str, int, float)
 
 
-_SECRET_KIND = re.compile(r"""^[ \t]*kind[ \t]*:[ \t]*["']?secret\b""", re.M)
-_YAML_KEY = re.compile(r"""[ \t]*(?:-[ \t]+)?(?P<key>[\w.\-/]+|"[^"\n]+"|'[^'\n]+')[ \t]*:(?:[ \t]|$)""")
-_ENV_ITEM = re.compile(r"""[ \t]*-[ \t]+["']?[\w.\-]+=""")
-_FLOW_KEY = re.compile(r"""[{,][ \t]*(?P<key>[\w.\-/]+|"[^"\n]+"|'[^'\n]+')[ \t]*:""")
-_ENV_NAME = re.compile(r"""(?:^|[{,\s])name[ \t]*:[ \t]*(?P<key>[\w.\-]+|"[^"\n]+"|'[^'\n]+')""")
-_ENV_VALUE = re.compile(r"(?:^|[{,\s])value[ \t]*:")
+_SECRET_KIND = re.compile(r"""\bkind["']?[ \t]*:[ \t]*["']?Secret\b""")
+_NAME_KEY = re.compile(r"""(?:^|[\s{,-])["']?name["']?[ \t]*:""")
+_TREE_ONLY = frozenset("#{[\\\r&*!|>")  # comments, flow, escapes, anchors, tags, blocks
 
 
 def _yaml_may_hold_literal(text: str, reportable: Callable[[Literal], bool]) -> bool:
     """Can this YAML hold a literal the tree walk would report? A cheap line scan first.
 
     The round-trip tree costs ~50 times reading the text, and most YAML (ConfigMaps, values,
-    workflows, manifests that use ``secretKeyRef``) holds no secret-named key with a value. The
-    tree is built when the text has a ``kind: Secret``, a key that is a secret name
-    (``is_secret_key``, block or flow style), a ``name:`` naming one next to a ``value:`` (a
-    k8s env entry) or a compose ``- KEY=value`` item; the walk could find nothing else. A
-    secret-named key whose value is a one-line scalar the caller would drop anyway (a prose
-    ConfigMap value, a ``${REF}``) needs no tree: the tree would give the same key and value.
+    workflows, manifests that use ``secretKeyRef``) holds no secret-named key with a value
+    worth reporting. The tree is built when the text has a ``kind: Secret`` in any style, or
+    when a line naming a secret word is anything but a plain one-line ``key: value`` whose
+    verdict the line itself gives (see ``_needs_tree``).
     """
-    lowered = text.lower()
-    if _SECRET_KIND.search(lowered):
+    if _SECRET_KIND.search(text):
         return True
+    lowered = text.lower()
     lines_seen: set[int] = set()
     for match in _SECRET_WORD.finditer(lowered):
         base = lowered.rfind("\n", 0, match.start()) + 1
@@ -338,45 +333,39 @@ def _yaml_may_hold_literal(text: str, reportable: Callable[[Literal], bool]) -> 
             continue
         lines_seen.add(base)
         end = lowered.find("\n", match.end())
-        line = text[base:end if end >= 0 else len(text)]
-        if _ENV_ITEM.match(line) or _names_env_secret(line, text, base, end):
-            return True
-        keys = [_YAML_KEY.match(line)] + list(_FLOW_KEY.finditer(line)) if "{" in line \
-            else [_YAML_KEY.match(line)]
-        if any(key is not None and is_secret_key(_clean_key(key.group("key"))) for key in keys) \
-                and _needs_tree(line, text, end, reportable):
+        if _needs_tree(text[base:end if end >= 0 else len(text)], text, end, reportable):
             return True
     return False
 
 
 def _needs_tree(line: str, text: str, end: int, reportable: Callable[[Literal], bool]) -> bool:
-    """A secret-named key's line: can the caller's verdict be read off the line itself?"""
-    simple = _YAML_LINE.match(line.rstrip("\r"))
-    if simple is None or "{" in line or "\\" in line:
-        return True  # block or flow scalar, anchor, alias, escapes: the tree knows
+    """Could the tree report something on this line, which names a secret word?
+
+    Only a plain ``key: value`` line is decided here: no comment, flow collection, escape,
+    anchor, alias, tag, block scalar or CR; not a ``name:`` entry (a k8s env pair); not a list
+    item ``- KEY=value``; no more-indented continuation. Its key must be a secret name and its
+    value one the caller keeps; the tree would read the same key and value. Anything else is
+    left to the tree.
+    """
+    if any(char in _TREE_ONLY for char in line) or _NAME_KEY.search(line):
+        return True
+    simple = _YAML_LINE.match(line)
+    if simple is None:
+        return True
     if end >= 0:  # a plain scalar may go on over more-indented lines
-        following = text[end + 1:text.find("\n", end + 1) if text.find("\n", end + 1) >= 0
-                         else None]
+        after = text.find("\n", end + 1)
+        following = text[end + 1:after if after >= 0 else len(text)]
         if following.strip() and _indent(following) > _indent(line):
             return True
+    key = _clean_key(simple.group("key"))
+    if not is_secret_key(key):
+        return False
     group = next(g for g in _VALUE_GROUPS if simple.group(g) is not None)
-    return reportable(Literal(_clean_key(simple.group("key")), simple.group(group), 0, 0,
-                              "assignment"))
+    return reportable(Literal(key, simple.group(group), 0, 0, "assignment"))
 
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t-"))
-
-
-def _names_env_secret(line: str, text: str, base: int, end: int) -> bool:
-    """``- name: DB_PASSWORD`` with a ``value:`` on the line before, after or in the same flow."""
-    named = _ENV_NAME.search(line)
-    if named is None or not is_secret_key(_clean_key(named.group("key"))):
-        return False
-    before = text[text.rfind("\n", 0, max(base - 1, 0)) + 1:base]
-    after = text[end + 1:text.find("\n", end + 1) if text.find("\n", end + 1) >= 0 else None] \
-        if end >= 0 else ""
-    return any(_ENV_VALUE.search(near) for near in (line, before, after))
 
 
 def _yaml_tree(doc: Document) -> Iterator[Literal]:
@@ -512,10 +501,13 @@ _WORDING = {
 
 # -- hand-off to hardcoded-secret ---------------------------------------------------------------
 
-def _hardcoded(doc: Document) -> list[Any]:
-    from gates.checks.secrets import detect
+def _hardcoded(doc: Document, ctx: CheckContext) -> list[Any]:
+    """What ``hardcoded-secret`` reports here (with its own options), so a value is left to it
+    only when it really reports it (in a generated file it reads distinctive formats only)."""
+    from gates.checks.secrets import detections
 
-    return detect(doc.text)
+    settings = ctx.config.rules.get("hardcoded-secret")
+    return detections(doc, bool(settings and settings.options.get("all_formats_in_generated")))
 
 
 def _overlaps(lit: Literal, found: Any) -> bool:

@@ -127,7 +127,7 @@ def type_ids() -> tuple[str, ...]:
 def hardcoded_secret(doc: Document, ctx: CheckContext) -> Iterator[Hit]:
     """Every credential in ``doc`` recognisable by its format, redacted."""
     ignored = _ignored_types(ctx.options.get("ignore_types") or ())
-    for found in detect(doc.text):
+    for found in detections(doc, bool(ctx.options.get("all_formats_in_generated"))):
         if found.type_id in ignored:
             continue
         line, col = doc.position(found.start)
@@ -164,9 +164,10 @@ class _Compiled:
     regex: re.Pattern[str]
     context: re.Pattern[str] | None
     not_after: re.Pattern[str] | None  # the match must not follow one of these characters
+    after: re.Pattern[str] | None = None  # the match must follow one of these characters
 
 
-_LEADING_LOOKBEHIND = re.compile(r"\(\?<!(\[[^\]]*\])\)")
+_LEADING_LOOKBEHIND = re.compile(r"\(\?<([!=])(\[[^\]]*\])\)")
 
 
 @lru_cache(maxsize=None)
@@ -174,16 +175,18 @@ def _compiled(index: int) -> _Compiled:
     """The catalogue's pattern ``index``, compiled on first use and kept (a cache of constants).
 
     Compiling on demand keeps a pre-commit run cheap: only patterns whose keywords occur in
-    the staged files are ever compiled. A leading ``(?<![...])`` is checked in Python instead:
-    in front of a literal prefix it would stop ``re`` from using its fast literal search (50
-    times slower on large files).
+    the staged files are ever compiled. A leading ``(?<![...])`` or ``(?<=[...])`` is checked in
+    Python instead: in front of a literal prefix it would stop ``re`` from using its fast
+    literal search (50 times slower on large files; ``://`` in a lockfile's every URL).
     """
     p = CATALOGUE[index]
     lookbehind = _LEADING_LOOKBEHIND.match(p.regex)
     regex = p.regex[lookbehind.end():] if lookbehind else p.regex
+    chars = re.compile(lookbehind.group(2)) if lookbehind else None
+    negative = lookbehind is not None and lookbehind.group(1) == "!"
     return _Compiled(p, re.compile(regex, p.flags),
                      re.compile(p.context, re.I) if p.context else None,
-                     re.compile(lookbehind.group(1)) if lookbehind else None)
+                     chars if negative else None, None if negative else chars)
 
 
 @lru_cache(maxsize=1)
@@ -194,16 +197,37 @@ def _plugin_prefilters() -> tuple[tuple[PluginDetector, re.Pattern[str] | None,
                  for d in PLUGIN_DETECTORS)
 
 
-def detect(text: str) -> list[Detection]:
-    """Every credential in ``text``, in order, overlaps resolved by catalogue priority."""
+def detections(doc: Document, all_formats: bool = False) -> list[Detection]:
+    """What ``hardcoded-secret`` reports in ``doc``: every format, or in a generated file (a
+    lockfile, a minified bundle: ``generated.py``) the distinctive formats only, unless
+    ``all_formats`` (option ``all_formats_in_generated``). A token in a lockfile's registry URL or an API key built into a bundle
+    is a real leak; the generic detectors there find only hash-shaped noise and cost double."""
+    from gates.generated import generated
+
+    return detect(doc.text, distinctive_only=not all_formats and generated(doc) is not None)
+
+
+def detect(text: str, distinctive_only: bool = False) -> list[Detection]:
+    """Every credential in ``text``, in order, overlaps resolved by catalogue priority.
+
+    ``distinctive_only``: only formats known by their own shape (a prefix, a checksum), not
+    those found by a provider's name nearby nor detect-secrets' keyword and entropy plugins.
+    """
     present = keywords_in(text)
     always, by_keyword = _patterns_by_keyword()
     indexes = set(always).union(*(by_keyword[k] for k in present if k in by_keyword))
+    if distinctive_only:
+        indexes = {i for i in indexes if _distinctive(CATALOGUE[i])}
     found: list[Detection] = []
     for index in sorted(indexes):  # catalogue order, as before: overlaps resolve by priority
         found.extend(_pattern_matches(_compiled(index), text))
-    found.extend(_plugin_matches(text, present))
+    if not distinctive_only:
+        found.extend(_plugin_matches(text, present))
     return _without_overlaps(found)
+
+
+def _distinctive(pattern: SecretPattern) -> bool:
+    return not pattern.keyed and pattern.context is None
 
 
 @lru_cache(maxsize=1)
@@ -244,6 +268,9 @@ def _pattern_matches(compiled: _Compiled, text: str) -> Iterator[Detection]:
     has_secret = "secret" in compiled.regex.groupindex
     has_body = "body" in compiled.regex.groupindex
     for match in compiled.regex.finditer(text):
+        if compiled.after is not None and (
+                match.start() == 0 or not compiled.after.match(text, match.start() - 1)):
+            continue
         if compiled.not_after is not None and match.start() > 0 \
                 and compiled.not_after.match(text, match.start() - 1):
             continue
