@@ -16,7 +16,8 @@ SEGMENT = st.sampled_from(["a", "b", "src", "node_modules", ".git", "x.pem", "id
 GLOB = st.builds(lambda parts, lead, trail: ("/" if lead else "") + "/".join(parts)
                  + ("/" if trail else ""),
                  st.lists(SEGMENT, min_size=1, max_size=4), st.booleans(), st.booleans())
-PATH = st.builds(lambda parts, folder: "/".join(parts) + ("/" if folder else ""),
+PATH = st.builds(lambda lead, parts, folder: lead + "/".join(parts) + ("/" if folder else ""),
+                 st.sampled_from(["", "", "./", "/"]),
                  st.lists(st.sampled_from(["a", "b", "src", "node_modules", ".git", "x.pem",
                                            "id_rsa", ".env", ".env.prod", "c.min.js", "deploy"]),
                           min_size=1, max_size=5), st.booleans())

@@ -7,6 +7,7 @@ pruning ignored folders early. Rules that care about one file ask git itself (``
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -64,10 +65,19 @@ class FastSpec:
     def match_file(self, path: str) -> bool:
         if self._negates:
             return bool(self.inner.match_file(path))
-        return self._any is not None and self._any.search(path) is not None  # as pathspec
+        return self._any is not None and self._any.search(_normal(path)) is not None
 
     def check_file(self, path: str) -> Any:
         return self.inner.check_file(path)
+
+
+def _normal(path: str) -> str:
+    """What pathspec's ``normalize_file`` makes of a path: POSIX separators, relative."""
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    if path.startswith("/"):
+        return path[1:]
+    return path[2:] if path.startswith("./") else path
 
 
 class IgnoreMatcher:
