@@ -49,6 +49,53 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
 
+class _PeakRss:
+    """The largest VmHWM (peak resident set since exec) of a process and its children, sampled
+    from /proc every 10 ms until ``stop``.
+
+    Not ``wait4``'s ``ru_maxrss``: Linux carries the RSS a child had before ``exec`` into it,
+    and a child forked from pytest starts as a copy of pytest (hundreds of MB late in the
+    suite), so that figure measured the test runner, not gates.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.kb, self._done = pid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @property
+    def mb(self) -> float:
+        return self.kb / 1024
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            for pid in [self.pid, *_children(self.pid)]:
+                self.kb = max(self.kb, _vm_hwm_kb(pid))
+            if self._done.wait(0.01):
+                return
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0  # gone, or a zombie whose memory is released
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) if found else 0
+
+
 def gates(cwd: Path, *argv: str, timeout: float = 60, prefix: Sequence[str] = ()) -> Outcome:
     """Run ``python -m gates argv`` in ``cwd``, bounded; assert it stayed within the bounds."""
     return gates_together(cwd, [argv], timeout=timeout, prefix=prefix)[0]
@@ -67,17 +114,19 @@ def gates_together(cwd: Path, argvs: Sequence[Sequence[str]], timeout: float = 6
                                     stdout=out, stderr=err, env=env, preexec_fn=_limit_memory)
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
-        running.append((proc, killer, out_path, err_path))
+        peak = _PeakRss(proc.pid)
+        running.append((proc, killer, out_path, err_path, peak))
     outcomes = []
-    for proc, killer, out_path, err_path in running:
+    for proc, killer, out_path, err_path, peak in running:
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
+            peak.stop()
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         outcome = Outcome(code, out_path.read_text("utf-8", "replace"),
                           err_path.read_text("utf-8", "replace"),
-                          time.perf_counter() - started, usage.ru_maxrss / 1024)
+                          time.perf_counter() - started, peak.mb)
         assert code != -9, f"gates did not finish within {timeout} s"
         assert "Traceback" not in outcome.out + outcome.err, outcome.err[-3000:]
         assert outcome.rss_mb < PEAK_RSS_MB, f"peak RSS {outcome.rss_mb:.0f} MB"
