@@ -129,7 +129,7 @@ def gates_together(cwd: Path, argvs: Sequence[Sequence[str]], timeout: float = 6
                           time.perf_counter() - started, peak.mb)
         assert code != -9, f"gates did not finish within {timeout} s"
         assert "Traceback" not in outcome.out + outcome.err, outcome.err[-3000:]
-        assert outcome.rss_mb < PEAK_RSS_MB, f"peak RSS {outcome.rss_mb:.0f} MB"
+        assert 0 < outcome.rss_mb < PEAK_RSS_MB, f"peak RSS {outcome.rss_mb:.0f} MB"
         outcomes.append(outcome)
     return outcomes
 

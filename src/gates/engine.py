@@ -22,7 +22,6 @@ from gates.context import CheckContext
 from gates.documents import Document, decode_note, load_document
 from gates.errors import GatesError, Skip
 from gates.facts import RULE_FACTS, compute, needed_by
-from gates.generated import generated
 from gates.git import GitRepo
 from gates.ignore import spec
 from gates.repo import RepoView
@@ -231,7 +230,7 @@ def _scan_file(item: SourceFile, plan: Plan, state: _RunState) -> None:
     for active in plan.for_kind(loaded.kind):
         if not active.wants(loaded.path):
             continue
-        if active.ctx.options.get("scan_generated") is False and generated(loaded):
+        if active.ctx.options.get("scan_generated") is False and loaded.generated:
             passed_over.append(active.rule.id)
             continue
         hits.extend((active, hit) for hit in _call(active, loaded, state))
@@ -261,7 +260,7 @@ def _facts(doc: Document, plan: Plan, state: _RunState) -> dict[str, Any] | None
 def _generated_note(doc: Document, rule_ids: list[str]) -> Note:
     """Say which rules passed over a generated file (``generated.py``), and how to include it."""
     rules = " and ".join(rule_ids)
-    return Note("skipped-file", f"{generated(doc)} (generated: not read by {rules}; "
+    return Note("skipped-file", f"{doc.generated} (generated: not read by {rules}; "
                 f"their option scan_generated: true includes it)", doc.path)
 
 

@@ -202,9 +202,7 @@ def detections(doc: Document, all_formats: bool = False) -> list[Detection]:
     lockfile, a minified bundle: ``generated.py``) the distinctive formats only, unless
     ``all_formats`` (option ``all_formats_in_generated``). A token in a lockfile's registry URL or an API key built into a bundle
     is a real leak; the generic detectors there find only hash-shaped noise and cost double."""
-    from gates.generated import generated
-
-    return detect(doc.text, distinctive_only=not all_formats and generated(doc) is not None)
+    return detect(doc.text, distinctive_only=not all_formats and doc.generated is not None)
 
 
 def detect(text: str, distinctive_only: bool = False) -> list[Detection]:

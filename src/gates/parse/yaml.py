@@ -16,8 +16,9 @@ from __future__ import annotations
 import functools
 import re
 import warnings
+from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generator, Iterator
 
 
 @dataclass(frozen=True)
@@ -87,28 +88,22 @@ def _too_deep(text: str) -> bool:
 
 def _libyaml_depth(text: str) -> int | None:
     """How deep libyaml's collections nest (it stops just past the limit); None: no verdict."""
-    try:
-        import yaml
-        from yaml.cyaml import CParser
-    except ImportError:
+    yaml = _libyaml()
+    if yaml is None:
         return None
     depth = 0
     try:
-        parser = CParser(text)
-        try:
-            while depth <= MAX_FAST_DEPTH:
-                event = parser.get_event()
-                if event is None or isinstance(event, yaml.StreamEndEvent):
-                    return 0
+        with closing(_libyaml_events(text, yaml)) as events:
+            for event in events:
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
+                    if depth > MAX_FAST_DEPTH:
+                        return depth
                 elif isinstance(event, yaml.CollectionEndEvent):
                     depth -= 1
-            return depth
-        finally:
-            parser.dispose()
     except (yaml.YAMLError, ValueError):
         return None
+    return 0
 
 
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -208,26 +203,40 @@ class _Collection:
 
 def _fast_valid(text: str) -> bool:
     """True when libyaml reads ``text`` and nothing in it needs ruamel's judgement."""
-    try:
-        import yaml
-        from yaml.cyaml import CParser  # the bare C parser: no constructor, no resolver
-    except ImportError:  # PyYAML built without libyaml
+    yaml = _libyaml()
+    if yaml is None:  # PyYAML built without libyaml
         return False
     stack: list[_Collection] = []
     anchors: set[str] = set()
     try:
-        parser = CParser(text)
-        try:
-            while True:
-                event = parser.get_event()
-                if event is None or isinstance(event, yaml.StreamEndEvent):
-                    return True
-                if not _fast_event(event, stack, anchors, yaml):
-                    return False
-        finally:
-            parser.dispose()
+        with closing(_libyaml_events(text, yaml)) as events:
+            return all(_fast_event(event, stack, anchors, yaml) for event in events)
     except (yaml.YAMLError, ValueError):  # ValueError: text that cannot be encoded as UTF-8
         return False
+
+
+def _libyaml() -> Any:
+    """PyYAML when it has libyaml's C parser, else None."""
+    try:
+        import yaml
+        from yaml.cyaml import CParser  # noqa: F401  (the C extension is there)
+    except ImportError:
+        return None
+    return yaml
+
+
+def _libyaml_events(text: str, yaml: Any) -> Generator[Any, None, None]:
+    """libyaml's events for ``text`` up to the stream's end, from the bare C parser (no
+    constructor, no resolver); raises ``yaml.YAMLError`` or ``ValueError`` as it does."""
+    parser = yaml.cyaml.CParser(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            yield event
+    finally:
+        parser.dispose()
 
 
 def _fast_event(event: Any, stack: list[_Collection], anchors: set[str], yaml: Any) -> bool:
@@ -326,28 +335,21 @@ def _fast_spans(text: str) -> list[tuple[int, int]] | None:
     nothing; each parser places that empty scalar by its own token bookkeeping), a scalar with a
     tag or an anchor (whose start each takes from a different property).
     """
-    try:
-        import yaml
-        from yaml.cyaml import CParser
-    except ImportError:
+    yaml = _libyaml()
+    if yaml is None:
         return None
     spans: list[tuple[int, int]] = []
     try:
-        parser = CParser(text)
-        try:
-            while True:
-                event = parser.get_event()
-                if event is None or isinstance(event, yaml.StreamEndEvent):
-                    return spans
+        with closing(_libyaml_events(text, yaml)) as events:
+            for event in events:
                 if isinstance(event, yaml.ScalarEvent):
                     start, end = event.start_mark.index, event.end_mark.index
                     if start == end or event.tag is not None or event.anchor is not None:
                         return None
                     spans.append((start, end))
-        finally:
-            parser.dispose()
     except (yaml.YAMLError, ValueError):
         return None
+    return spans
 
 
 def walk(node: Any) -> Iterator[Any]:

@@ -10,7 +10,6 @@ a run that passed on the readable sources never looks like a full pass.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
